@@ -7,7 +7,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; decides the exit status.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: Hashable, Sendable {
-            case usage, dataError, noInput, cannotCreateOutput, ioError, permission, configuration
+            case usage, dataError, noInput, cannotCreateOutput, ioError, outputClosed, permission, configuration
         }
         fileprivate let value: Value
 
@@ -21,6 +21,8 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
         public static let cannotCreateOutput = Code(value: .cannotCreateOutput)
         /// Reading or writing failed at the system level (full disk, I/O error).
         public static let ioError = Code(value: .ioError)
+        /// The reader of the output went away (a closed pipe); not worth a message.
+        public static let outputClosed = Code(value: .outputClosed)
         /// A key file is readable by others, or access to it was denied.
         public static let permission = Code(value: .permission)
         /// A key or configuration file holds something that is not valid.
@@ -33,6 +35,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
             case .noInput: "no input"
             case .cannotCreateOutput: "cannot create output"
             case .ioError: "i/o error"
+            case .outputClosed: "output closed"
             case .permission: "permission"
             case .configuration: "configuration"
             }
@@ -47,6 +50,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
             case .noInput: 66
             case .cannotCreateOutput: 73
             case .ioError: 74
+            case .outputClosed: 141  // what a shell reports for a process ended by SIGPIPE
             case .permission: 77
             case .configuration: 78
             }
