@@ -1,0 +1,36 @@
+/// Something the ``AddressScanner`` found in a buffer: an address to replace, or a token that
+/// looks like an address but cannot be read as one with certainty and must be redacted.
+public struct AddressMatch: Sendable, Equatable {
+    /// What was found.
+    public enum Kind: Sendable, Equatable {
+        /// An address; its text spans `start..<end`.
+        case address(IPAddress)
+        /// A token that might be an address (an ambiguous leading-zero octet, a malformed IPv6
+        /// group list): it is redacted, never passed through.
+        case uncertain
+    }
+
+    /// How the separators of the token were spelled in the source.
+    public enum Spelling: Sendable, Equatable {
+        /// Literal `.` and `:`.
+        case plain
+        /// Percent-encoded (`%3A`, `%2E`) with upper-case hex digits, as in a URL query string.
+        case percentEncodedUpper
+        /// Percent-encoded with lower-case hex digits (`%3a`).
+        case percentEncodedLower
+    }
+
+    public var kind: Kind
+    /// The offset of the first byte of the token in the scanned buffer.
+    public var start: Int
+    /// The offset just past the token.
+    public var end: Int
+    public var spelling: Spelling
+
+    public init(kind: Kind, start: Int, end: Int, spelling: Spelling = .plain) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.spelling = spelling
+    }
+}

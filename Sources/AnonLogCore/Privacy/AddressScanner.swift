@@ -1,0 +1,342 @@
+/// Finds every IPv4 and IPv6 address in a buffer of log bytes, wherever it stands in a line.
+///
+/// The scanner does not need to know the log format: it looks at every maximal run of hex
+/// digits, dots and colons (percent-encoded `%3A`/`%2E` count as colons and dots), and decides
+/// what the run holds:
+///
+/// - IPv6 in any RFC 4291 form, with `::ffff:a.b.c.d`, with a `:port` after eight groups, with a
+///   leading `:` from a `client:` prefix or a trailing sentence dot. Brackets, ports after
+///   brackets and zone identifiers (`%eth0`) are outside the run and so are kept.
+/// - IPv4 as exactly four dotted decimal numbers of at most three digits, each at most 255, in
+///   any colon-separated field of the run (`1.2.3.4:80`). Leading zeros are read as decimal
+///   (`170.01.01.02`) unless that reading and the octal one `inet_aton` would use differ
+///   (`010.1.1.1`): then the token is ``AddressMatch/Kind/uncertain`` and gets redacted.
+/// - Five or more dotted numbers (OIDs such as `1.3.6.1.4.1`, long version strings), numbers
+///   above 255 (`999.1.1.1`, `Chrome/120.0.6099.129`), times (`12:30:45`) and MAC addresses are
+///   not addresses and are left alone; so are `0.0.0.0` and `::`, which name no host.
+/// - A run that is glued to a word (`std::vector`) is only an address when it is unmistakable
+///   (three or more groups, or an embedded IPv4 part).
+/// - A run with `::` or seven or more colons that is not valid IPv6 is uncertain (fail closed).
+///
+/// Runs never cross a line feed, so a whole chunk of lines can be scanned at once.
+public struct AddressScanner {
+    /// Scratch space for percent-decoded runs: the decoded bytes and the offset of each in the
+    /// buffer. Reused across calls, so a scanner belongs to one thread.
+    private var decoded: [UInt8] = []
+    private var decodedOffsets: [Int] = []
+
+    public init() {}
+
+    /// Calls `visit` for each address or uncertain token in `bytes`, in order of position.
+    ///
+    /// - Parameters:
+    ///   - bytes: Any bytes; invalid UTF-8 and NUL bytes are fine.
+    ///   - visit: Receives each match; matches never overlap.
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer, _ visit: (AddressMatch) -> Void) {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let count = bytes.count
+        ByteClass.table.withUnsafeBufferPointer { tablePointer in
+            let table = tablePointer.baseAddress!
+            var index = 0
+            while index < count {
+                let byteClass = table[Int(base[index])]
+                if byteClass & ByteClass.runMember == 0 {
+                    if byteClass & ByteClass.percent != 0 {
+                        if ByteClass.encodedSeparator(base, at: index, count: count) == nil {
+                            // Some other escape such as %20 or %5B: its hex digits are not an address.
+                            index += ByteClass.isEscape(base, at: index, count: count, table: table) ? 3 : 1
+                            continue
+                        }
+                    } else {
+                        index += 1
+                        continue
+                    }
+                }
+                let runStart = index
+                var sawSeparator = false
+                var spelling = AddressMatch.Spelling.plain
+                while index < count {
+                    let memberClass = table[Int(base[index])]
+                    if memberClass & ByteClass.hex != 0 {
+                        index += 1
+                    } else if memberClass & ByteClass.separator != 0 {
+                        sawSeparator = true
+                        index += 1
+                    } else if memberClass & ByteClass.percent != 0,
+                        let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
+                    {
+                        sawSeparator = true
+                        spelling = encodedSpelling
+                        index += 3
+                    } else {
+                        break
+                    }
+                }
+                guard sawSeparator, index - runStart >= 3 else { continue }
+                let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
+                let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
+                if spelling == .plain {
+                    let run = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
+                    Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, visit)
+                } else {
+                    analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling, visit)
+                }
+            }
+        }
+    }
+
+    // MARK: - Runs
+
+    /// A run of address characters, possibly percent-decoded, with the way back to buffer offsets.
+    struct Run {
+        let text: UnsafePointer<UInt8>
+        let count: Int
+        /// Buffer offset of each decoded byte (and one past the end), for decoded runs only.
+        let offsets: UnsafePointer<Int>?
+        let start: Int
+
+        @inline(__always) subscript(_ index: Int) -> UInt8 { text[index] }
+
+        @inline(__always) func bufferOffset(_ index: Int) -> Int {
+            if let offsets { return offsets[index] }
+            return start + index
+        }
+
+        func bytes(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: text + from, count: to - from)
+        }
+    }
+
+    private mutating func analyzePercentEncoded(
+        _ base: UnsafePointer<UInt8>, from start: Int, to end: Int,
+        leftGlued: Bool, rightGlued: Bool, spelling: AddressMatch.Spelling,
+        _ visit: (AddressMatch) -> Void
+    ) {
+        decoded.removeAll(keepingCapacity: true)
+        decodedOffsets.removeAll(keepingCapacity: true)
+        var index = start
+        while index < end {
+            decodedOffsets.append(index)
+            if base[index] == UInt8(ascii: "%") {
+                decoded.append(base[index + 1] == UInt8(ascii: "3") ? UInt8(ascii: ":") : UInt8(ascii: "."))
+                index += 3
+            } else {
+                decoded.append(base[index])
+                index += 1
+            }
+        }
+        decodedOffsets.append(end)
+        decoded.withUnsafeBufferPointer { text in
+            decodedOffsets.withUnsafeBufferPointer { offsets in
+                let run = Run(text: text.baseAddress!, count: text.count, offsets: offsets.baseAddress!, start: start)
+                Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling, visit)
+            }
+        }
+    }
+
+    private static func analyze(
+        _ run: Run, leftGlued: Bool, rightGlued: Bool, spelling: AddressMatch.Spelling,
+        _ visit: (AddressMatch) -> Void
+    ) {
+        @inline(__always) func emit(_ kind: AddressMatch.Kind, _ from: Int, _ to: Int) {
+            visit(AddressMatch(kind: kind, start: run.bufferOffset(from), end: run.bufferOffset(to), spelling: spelling))
+        }
+        let count = run.count
+        guard count >= 2 else { return }
+        var colonCount = 0
+        var hasDoubleColon = false
+        for index in 0..<count where run[index] == UInt8(ascii: ":") {
+            colonCount += 1
+            if index > 0, run[index - 1] == UInt8(ascii: ":") { hasDoubleColon = true }
+        }
+        if colonCount == 0 {
+            _ = analyzeDotted(run, from: 0, to: count, emit)
+            return
+        }
+
+        // IPv6: trim a leading "client:"-style colon, a trailing sentence dot or colon, then a port.
+        var start = 0
+        var end = count
+        if run[0] == UInt8(ascii: ":"), run[1] != UInt8(ascii: ":") { start = 1 }
+        while end > start, run[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        if end - start >= 2, run[end - 1] == UInt8(ascii: ":"), run[end - 2] != UInt8(ascii: ":") { end -= 1 }
+        var candidateEnd = end
+        var candidate = end - start >= 2 ? IPAddress.parseIPv6(run.bytes(start, end)) : nil
+        if candidate == nil, let portColon = portSeparator(run, from: start, to: end) {
+            candidate = IPAddress.parseIPv6(run.bytes(start, portColon))
+            candidateEnd = portColon
+        }
+        if let address = candidate {
+            if address.isUnspecified { return }
+            let glued = (start == 0 && leftGlued) || (candidateEnd == count && rightGlued)
+            if glued && !isUnmistakable(run, from: start, to: candidateEnd) { return }
+            emit(.address(address), start, candidateEnd)
+            return
+        }
+
+        // Not IPv6: an IPv4 address may stand in any colon-separated field ("1.2.3.4:80").
+        var found = false
+        var fieldStart = 0
+        for index in 0...count where index == count || run[index] == UInt8(ascii: ":") {
+            if index - fieldStart >= 7 {
+                found = analyzeDotted(run, from: fieldStart, to: index, emit) || found
+            }
+            fieldStart = index + 1
+        }
+        if found { return }
+
+        if hasDoubleColon || colonCount >= 7 {
+            let glued = (start == 0 && leftGlued) || (end == count && rightGlued)
+            if !glued && hexDigitCount(run, from: start, to: end) >= 2 {
+                emit(.uncertain, start, end)
+            }
+        }
+    }
+
+    /// The colon before a trailing decimal port (one to five digits), if the run ends in one.
+    private static func portSeparator(_ run: Run, from start: Int, to end: Int) -> Int? {
+        var index = end - 1
+        while index > start, index >= end - 5, ByteClass.isDigit(run[index]) { index -= 1 }
+        guard index > start, index < end - 1, run[index] == UInt8(ascii: ":"),
+            run[index - 1] != UInt8(ascii: ":")
+        else { return nil }
+        return index
+    }
+
+    /// Three or more hex groups, or an embedded IPv4 part: no word glued to it makes it text.
+    private static func isUnmistakable(_ run: Run, from start: Int, to end: Int) -> Bool {
+        var groups = 0
+        var inGroup = false
+        for index in start..<end {
+            let byte = run[index]
+            if byte == UInt8(ascii: ".") { return true }
+            if byte == UInt8(ascii: ":") {
+                inGroup = false
+            } else if !inGroup {
+                inGroup = true
+                groups += 1
+            }
+        }
+        return groups >= 3
+    }
+
+    private static func hexDigitCount(_ run: Run, from start: Int, to end: Int) -> Int {
+        var digits = 0
+        for index in start..<end where HexDigit.value(of: run[index]) != nil { digits += 1 }
+        return digits
+    }
+
+    // MARK: - Dotted decimal
+
+    /// Looks for IPv4 addresses among the dot-separated numbers of `run[from..<to]` (no colons).
+    ///
+    /// A chain is a maximal sequence of dot-separated segments that consist of digits; letters
+    /// glued before the digits start a new chain and letters after them end it. Only a chain of
+    /// exactly four segments can be an address.
+    ///
+    /// - Returns: Whether anything was emitted.
+    private static func analyzeDotted(
+        _ run: Run, from start: Int, to end: Int, _ emit: (AddressMatch.Kind, Int, Int) -> Void
+    ) -> Bool {
+        var emitted = false
+        var chainLength = 0
+        var octetStarts = InlineArray<4, Int>(repeating: 0)
+        var octetEnds = InlineArray<4, Int>(repeating: 0)
+
+        func closeChain() {
+            defer { chainLength = 0 }
+            guard chainLength == 4 else { return }
+            var bits: UInt32 = 0
+            var ambiguous = false
+            for octet in 0..<4 {
+                let digits = octetEnds[octet] - octetStarts[octet]
+                guard digits <= 3 else { return }
+                var value: UInt32 = 0
+                for index in octetStarts[octet]..<octetEnds[octet] {
+                    value = value * 10 + UInt32(run[index] &- UInt8(ascii: "0"))
+                }
+                guard value <= 255 else { return }
+                // A leading zero makes inet_aton read octal: the writer's intent is unclear
+                // once the octal and decimal readings differ.
+                if digits > 1, run[octetStarts[octet]] == UInt8(ascii: "0"), value >= 8 { ambiguous = true }
+                bits = bits << 8 | value
+            }
+            if ambiguous {
+                emit(.uncertain, octetStarts[0], octetEnds[3])
+            } else if bits != 0 {
+                emit(.address(IPAddress(ipv4: bits)), octetStarts[0], octetEnds[3])
+            } else {
+                return
+            }
+            emitted = true
+        }
+
+        var segmentStart = start
+        while true {
+            var segmentEnd = segmentStart
+            while segmentEnd < end, run[segmentEnd] != UInt8(ascii: ".") { segmentEnd += 1 }
+            var index = segmentStart
+            while index < segmentEnd, !ByteClass.isDigit(run[index]) { index += 1 }
+            let digitsStart = index
+            while index < segmentEnd, ByteClass.isDigit(run[index]) { index += 1 }
+            let digitsEnd = index
+            if digitsStart == digitsEnd {
+                closeChain()
+            } else {
+                if digitsStart > segmentStart { closeChain() }
+                if chainLength < 4 {
+                    octetStarts[chainLength] = digitsStart
+                    octetEnds[chainLength] = digitsEnd
+                }
+                chainLength += 1
+                if digitsEnd < segmentEnd { closeChain() }
+            }
+            if segmentEnd >= end {
+                closeChain()
+                return emitted
+            }
+            segmentStart = segmentEnd + 1
+        }
+    }
+}
+
+/// Byte classes for the scanner, one table lookup per byte.
+enum ByteClass {
+    static let hex: UInt8 = 1
+    static let separator: UInt8 = 2
+    static let percent: UInt8 = 4
+    /// Letters that are not hex digits, and `_`: a run touching one is glued to a word.
+    static let wordLetter: UInt8 = 8
+    static let runMember: UInt8 = hex | separator
+
+    static let table: [UInt8] = (0..<256).map { value -> UInt8 in
+        let byte = UInt8(value)
+        if HexDigit.value(of: byte) != nil { return hex }
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: ":"): return separator
+        case UInt8(ascii: "%"): return percent
+        case UInt8(ascii: "g")...UInt8(ascii: "z"), UInt8(ascii: "G")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return wordLetter
+        default: return 0
+        }
+    }
+
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    /// `%3A`/`%3a` (colon) or `%2E`/`%2e` (dot) at `index`, and how its hex digits are cased.
+    @inline(__always)
+    static func encodedSeparator(_ base: UnsafePointer<UInt8>, at index: Int, count: Int) -> AddressMatch.Spelling? {
+        guard index + 2 < count else { return nil }
+        let first = base[index + 1]
+        let second = base[index + 2]
+        switch (first, second) {
+        case (UInt8(ascii: "3"), UInt8(ascii: "A")), (UInt8(ascii: "2"), UInt8(ascii: "E")): return .percentEncodedUpper
+        case (UInt8(ascii: "3"), UInt8(ascii: "a")), (UInt8(ascii: "2"), UInt8(ascii: "e")): return .percentEncodedLower
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func isEscape(_ base: UnsafePointer<UInt8>, at index: Int, count: Int, table: UnsafePointer<UInt8>) -> Bool {
+        index + 2 < count && table[Int(base[index + 1])] & hex != 0 && table[Int(base[index + 2])] & hex != 0
+    }
+}

@@ -1,0 +1,125 @@
+import Testing
+@testable import AnonLogCore
+
+/// What the scanner finds, shown inline: `<1.2.3.4>` for an address, `<?>` for a redaction.
+func markAddresses(in text: String) -> String {
+    var scanner = AddressScanner()
+    let bytes = Array(text.utf8)
+    var output: [UInt8] = []
+    var position = 0
+    bytes.withUnsafeBytes { buffer in
+        scanner.scan(buffer) { match in
+            output += bytes[position..<match.start]
+            switch match.kind {
+            case .address(let address): output += Array("<\(address)>".utf8)
+            case .uncertain: output += Array("<?>".utf8)
+            }
+            position = match.end
+        }
+    }
+    output += bytes[position...]
+    return String(decoding: output, as: UTF8.self)
+}
+
+struct AddressScannerTests {
+    // MARK: - IPv4
+
+    @Test(arguments: [
+        ("1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200", "<1.2.3.4> - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200"),
+        ("[client 1.2.3.4:5678] File does not exist", "[client <1.2.3.4>:5678] File does not exist"),
+        ("client: 203.0.113.9, server: example.org", "client: <203.0.113.9>, server: example.org"),
+        ("203.0.113.7, 10.0.0.1,192.168.1.1", "<203.0.113.7>, <10.0.0.1>,<192.168.1.1>"),
+        ("GET /?ip=198.51.100.2&x=1", "GET /?ip=<198.51.100.2>&x=1"),
+        ("http://198.51.100.2:8080/path", "http://<198.51.100.2>:8080/path"),
+        ("my IP is 192.0.2.44.", "my IP is <192.0.2.44>."),
+        ("170.01.01.02 leading zeros", "<170.1.1.2> leading zeros"),
+        ("1.2.3.4.nip.io", "<1.2.3.4>.nip.io"),
+        ("{\"remote_addr\":\"192.0.2.1\"}", "{\"remote_addr\":\"<192.0.2.1>\"}"),
+        ("for=192.0.2.60;proto=http", "for=<192.0.2.60>;proto=http"),
+        ("255.255.255.255", "<255.255.255.255>"),
+    ])
+    func findsIPv4(input: String, expected: String) {
+        #expect(markAddresses(in: input) == expected)
+    }
+
+    @Test(arguments: [
+        "Mozilla/5.0 Chrome/120.0.6099.129 Safari/537.36",
+        "at 12:30:45 and 12:30:45.123",
+        "MAC 00:1a:2b:3c:4d:5e and 00-1A-2B-3C-4D-5E",
+        "oid 1.3.6.1.4.1.2021 and 1.3.6.1.4.1",
+        "999.1.1.1 and 256.0.0.1 and 1.2.3.1000",
+        "version 1.2.3 and 3.14",
+        "0.0.0.0 listens, :: too",
+        ".NET CLR 2.0.50727; .NET CLR 3.5.30729",
+        "std::vector<int> and Foo::Bar::baz",
+        "[10/Oct/2000:13:55:36 -0700]",
+        "deadbeef cafe:babe",
+    ])
+    func leavesLookAlikesUntouched(input: String) {
+        #expect(markAddresses(in: input) == input)
+    }
+
+    @Test func redactsLeadingZeroOctetsWhoseOctalReadingDiffers() {
+        #expect(markAddresses(in: "x 010.1.1.1 y") == "x <?> y")
+        #expect(markAddresses(in: "x 01.02.03.07 y") == "x <1.2.3.7> y")
+    }
+
+    // MARK: - IPv6
+
+    @Test(arguments: [
+        ("2001:db8::1 - -", "<2001:db8::1> - -"),
+        ("2001:0DB8:0000:0000:0000:0000:0000:0001", "<2001:db8::1>"),
+        ("[2001:db8::1]:443", "[<2001:db8::1>]:443"),
+        ("fe80::1%eth0 up", "<fe80::1>%eth0 up"),
+        ("::1%0", "<::1>%0"),
+        ("::ffff:192.0.2.1", "<::ffff:192.0.2.1>"),
+        ("64:ff9b::192.0.2.33", "<64:ff9b::c000:221>"),
+        ("client: 2001:db8:cafe::17, server", "client: <2001:db8:cafe::17>, server"),
+        ("client:2001:db8::5", "client:<2001:db8::5>"),
+        ("for=\"[2001:db8:cafe::17]:4711\"", "for=\"[<2001:db8:cafe::17>]:4711\""),
+        ("2001:db8:1:2:3:4:5:6:8080", "<2001:db8:1:2:3:4:5:6>:8080"),
+        ("::ffff:1.2.3.4:80", "<::ffff:1.2.3.4>:80"),
+        ("see 2001:db8::7.", "see <2001:db8::7>."),
+        ("ip=2001%3Adb8%3A%3A9&x", "ip=<2001:db8::9>&x"),
+        ("u=%5B2001%3adb8%3a%3a9%5D", "u=%5B<2001:db8::9>%5D"),
+        ("q=%201.2.3.4", "q=%20<1.2.3.4>"),
+        ("a=1%2E2%2E3%2E4", "a=<1.2.3.4>"),
+        ("240e:1:1::1234 GET", "<240e:1:1::1234> GET"),
+    ])
+    func findsIPv6(input: String, expected: String) {
+        #expect(markAddresses(in: input) == expected)
+    }
+
+    @Test func redactsMalformedAddressLikeTokens() {
+        #expect(markAddresses(in: "x 2001:db8::1::2 y") == "x <?> y")
+        #expect(markAddresses(in: "x 1:2:3:4:5:6:7:8:9:10 y") == "x <?> y")
+    }
+
+    @Test func percentEncodedMatchesReportTheirSpelling() {
+        var scanner = AddressScanner()
+        var spellings: [AddressMatch.Spelling] = []
+        Array("a=2001%3Adb8%3A%3A9 b=2001%3adb8%3a%3a9 c=2001:db8::9".utf8).withUnsafeBytes { buffer in
+            scanner.scan(buffer) { spellings.append($0.spelling) }
+        }
+        #expect(spellings == [.percentEncodedUpper, .percentEncodedLower, .plain])
+    }
+
+    // MARK: - Robustness
+
+    @Test func arbitraryBytesNeverCrashAndMatchesAreOrderedAndDisjoint() {
+        var generator = SeededGenerator(seed: 12)
+        let alphabet = Array("0123456789abcdefABCDEF:.:.%3A2E []gxz-\n\u{0}".utf8) + [0xFF, 0xC3]
+        var scanner = AddressScanner()
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 0..<200, using: &generator)
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            var previousEnd = 0
+            bytes.withUnsafeBytes { buffer in
+                scanner.scan(buffer) { match in
+                    #expect(match.start >= previousEnd && match.end > match.start && match.end <= bytes.count)
+                    previousEnd = match.end
+                }
+            }
+        }
+    }
+}
