@@ -1,0 +1,66 @@
+/// What anonymizing some input did, for the summary and for tests.
+public struct AnonymizationCounts: Sendable, Equatable {
+    /// Lines read, a final line without a line feed included.
+    public var lines = 0
+    /// Addresses replaced by a pseudonym.
+    public var addressesReplaced = 0
+    /// Tokens that might have been addresses and were replaced by the redaction marker.
+    public var redactions = 0
+    /// Identifier values (chat session ids) replaced by a keyed token.
+    public var identifiersReplaced = 0
+    /// Lines in no known format (still scanned and anonymized).
+    public var unknownFormatLines = 0
+    /// Lines longer than the line limit, anonymized in pieces.
+    public var oversizedLines = 0
+    /// Bytes read, after decompression.
+    public var bytesIn = 0
+    /// Bytes written, before compression.
+    public var bytesOut = 0
+    /// Lines per recognised format, in ``LogFormat/allCases`` order.
+    var formatLineCounts = [Int](repeating: 0, count: LogFormat.allCases.count)
+
+    public init() {}
+
+    /// The number of lines recognised as each format (formats without lines left out).
+    public var linesByFormat: [LogFormat: Int] {
+        var result: [LogFormat: Int] = [:]
+        for (index, format) in LogFormat.allCases.enumerated() where formatLineCounts[index] > 0 {
+            result[format] = formatLineCounts[index]
+        }
+        return result
+    }
+
+    mutating func countLine(format: LogFormat?) {
+        lines += 1
+        if let format {
+            formatLineCounts[format.countIndex] += 1
+        } else {
+            unknownFormatLines += 1
+        }
+    }
+
+    /// Adds another set of counts to this one.
+    public mutating func add(_ other: AnonymizationCounts) {
+        lines += other.lines
+        addressesReplaced += other.addressesReplaced
+        redactions += other.redactions
+        identifiersReplaced += other.identifiersReplaced
+        unknownFormatLines += other.unknownFormatLines
+        oversizedLines += other.oversizedLines
+        bytesIn += other.bytesIn
+        bytesOut += other.bytesOut
+        for index in formatLineCounts.indices { formatLineCounts[index] += other.formatLineCounts[index] }
+    }
+}
+
+extension LogFormat {
+    fileprivate var countIndex: Int {
+        switch self {
+        case .common: 0
+        case .combined: 1
+        case .vhostCombined: 2
+        case .nginxJSON: 3
+        case .chatJSON: 4
+        }
+    }
+}
