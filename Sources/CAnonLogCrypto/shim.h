@@ -4,7 +4,9 @@
 // the HMAC inner/outer midstates by value; keying once and copying the state per call is what
 // makes the per-address MAC cheap. Silence the deprecation at the single place it is used.
 #define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/core_names.h>

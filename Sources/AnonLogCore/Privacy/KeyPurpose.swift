@@ -1,0 +1,26 @@
+/// What a key derived from the master key is for.
+///
+/// Every use of the master key gets its own subkey (see ``SecretKey/subkey(purpose:)``), so a
+/// pseudonym of one kind can never be matched against a pseudonym of another. A new use adds
+/// one `static let` here with a label that is never reused; changing a label changes every
+/// pseudonym made with it.
+public struct KeyPurpose: Hashable, Sendable, CustomStringConvertible {
+    /// The name in the HKDF `info` string, `anonlog/v1/<label>`.
+    public let label: String
+
+    init(label: String) {
+        self.label = label
+    }
+
+    /// Pseudonyms of IP addresses.
+    public static let address = KeyPurpose(label: "address")
+    /// Pseudonyms of chat session identifiers.
+    public static let sessionIdentifier = KeyPurpose(label: "session-identifier")
+
+    /// The HKDF `info` bytes that bind a subkey to this purpose.
+    var derivationInfo: [UInt8] {
+        Array("anonlog/v1/\(label)".utf8)
+    }
+
+    public var description: String { label }
+}
