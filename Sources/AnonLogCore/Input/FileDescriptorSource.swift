@@ -73,6 +73,9 @@ public final class FileDescriptorSource: ByteSource {
             }
             switch errno {
             case EINTR:
+                // SIGINT/SIGTERM interrupt a blocked read: end the input so that every complete
+                // line read so far is written before the process stops.
+                if ShutdownRequest.isRequested { return 0 }
                 continue
             case EAGAIN, EWOULDBLOCK:
                 // Standard input left non-blocking by whoever started us: wait instead of failing.

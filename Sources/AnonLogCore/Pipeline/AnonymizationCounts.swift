@@ -39,6 +39,25 @@ public struct AnonymizationCounts: Sendable, Equatable {
         }
     }
 
+    /// Takes another set of counts (an earlier snapshot of these) away from this one.
+    mutating func subtract(_ other: AnonymizationCounts) {
+        var negated = other
+        negated.negate()
+        add(negated)
+    }
+
+    private mutating func negate() {
+        lines = -lines
+        addressesReplaced = -addressesReplaced
+        redactions = -redactions
+        identifiersReplaced = -identifiersReplaced
+        unknownFormatLines = -unknownFormatLines
+        oversizedLines = -oversizedLines
+        bytesIn = -bytesIn
+        bytesOut = -bytesOut
+        for index in formatLineCounts.indices { formatLineCounts[index] = -formatLineCounts[index] }
+    }
+
     /// Adds another set of counts to this one.
     public mutating func add(_ other: AnonymizationCounts) {
         lines += other.lines

@@ -1,0 +1,163 @@
+/// A failure while anonymizing one stream, on the side it happened.
+enum StreamFailure: Error {
+    /// Reading or decoding the input failed; everything before it was written.
+    case input(AnonLogError)
+    /// Writing the output failed.
+    case output(AnonLogError)
+}
+
+/// Reads a source to its end and writes it, anonymized, to a sink.
+///
+/// Lines are framed in one reusable buffer. Whenever a read returns, every complete line in it
+/// is anonymized and handed to the sink; from a live source (a pipe or terminal) the sink is
+/// flushed as well, so no line waits for the next one. A line longer than the limit is
+/// anonymized in pieces cut where no address can be split.
+final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
+    let lines: LineAnonymizer<Pseudonymizer>
+    private let maximumLineLength: Int
+    private let output = OutputBuffer(capacity: 1 << 20)
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+
+    /// - Parameters:
+    ///   - lines: Rewrites the lines.
+    ///   - chunkSize: How much is read at a time.
+    ///   - maximumLineLength: The longest line held whole; at least `chunkSize`.
+    init(lines: LineAnonymizer<Pseudonymizer>, chunkSize: Int = 1 << 20, maximumLineLength: Int = 64 << 20) {
+        self.lines = lines
+        self.capacity = chunkSize
+        self.maximumLineLength = max(maximumLineLength, chunkSize)
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Anonymizes `source` into `sink` until the input ends or a shutdown is requested.
+    ///
+    /// The sink is flushed at the end but not finished: several inputs may share one output.
+    ///
+    /// - Throws: ``StreamFailure/input(_:)`` after writing everything that was read before the
+    ///   damage, ``StreamFailure/output(_:)`` when the sink fails.
+    func run(_ source: any ByteSource, into sink: any ByteSink) throws(StreamFailure) {
+        var filled = 0
+        var inOversizedLine = false
+
+        while !ShutdownRequest.isRequested {
+            if filled == capacity {
+                if capacity < maximumLineLength {
+                    grow(to: min(capacity * 2, maximumLineLength), keeping: filled)
+                } else {
+                    let cut = Self.safeCut(buffer, count: filled)
+                    lines.anonymize(oversizedPiece: bytes(0, cut), endsLine: false, into: output)
+                    shift(from: cut, to: filled)
+                    filled -= cut
+                    inOversizedLine = true
+                    try write(to: sink, flush: false)
+                }
+            }
+            let count: Int
+            do {
+                count = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+            } catch {
+                finish(filled: filled, inOversizedLine: inOversizedLine, damaged: true)
+                try write(to: sink, flush: true)
+                throw .input(error)
+            }
+            if count == 0 { break }
+            let searchStart = filled
+            filled += count
+            if let lastNewline = Self.lastNewline(buffer, from: searchStart, to: filled) {
+                var start = 0
+                if inOversizedLine {
+                    let lineEnd = Self.firstNewline(buffer, from: 0, to: filled)!
+                    lines.anonymize(oversizedPiece: bytes(0, lineEnd + 1), endsLine: true, into: output)
+                    start = lineEnd + 1
+                    inOversizedLine = false
+                }
+                if start <= lastNewline {
+                    lines.anonymize(lines: bytes(start, lastNewline + 1), into: output)
+                }
+                shift(from: lastNewline + 1, to: filled)
+                filled -= lastNewline + 1
+            }
+            if source.isLive || output.count >= 1 << 20 {
+                try write(to: sink, flush: source.isLive)
+            }
+        }
+        finish(filled: filled, inOversizedLine: inOversizedLine, damaged: false)
+        try write(to: sink, flush: true)
+    }
+
+    /// Anonymizes what is left in the buffer: a last line without a line feed. After damage it
+    /// gets a line feed, so that the next input's first line is not glued to it.
+    private func finish(filled: Int, inOversizedLine: Bool, damaged: Bool) {
+        guard filled > 0 else { return }
+        if inOversizedLine {
+            lines.anonymize(oversizedPiece: bytes(0, filled), endsLine: true, into: output)
+        } else {
+            lines.anonymize(lines: bytes(0, filled), into: output)
+        }
+        if damaged {
+            output.append(UInt8(ascii: "\n"))
+            lines.counts.bytesOut += 1
+        }
+    }
+
+    private func write(to sink: any ByteSink, flush: Bool) throws(StreamFailure) {
+        do {
+            if output.count > 0 { try sink.write(output.bytes) }
+            output.removeAll()
+            if flush { try sink.flush() }
+        } catch {
+            throw .output(error)
+        }
+    }
+
+    // MARK: - Buffer
+
+    private func bytes(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: buffer + start, count: end - start)
+    }
+
+    private func shift(from start: Int, to end: Int) {
+        if start < end { buffer.copyMemory(from: buffer + start, byteCount: end - start) }
+    }
+
+    private func grow(to newCapacity: Int, keeping count: Int) {
+        let newBuffer = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        newBuffer.copyMemory(from: buffer, byteCount: count)
+        buffer.deallocate()
+        buffer = newBuffer
+        capacity = newCapacity
+    }
+
+    private static func lastNewline(_ buffer: UnsafeMutableRawPointer, from start: Int, to end: Int) -> Int? {
+        var index = end - 1
+        while index >= start {
+            if buffer.load(fromByteOffset: index, as: UInt8.self) == 0x0A { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    private static func firstNewline(_ buffer: UnsafeMutableRawPointer, from start: Int, to end: Int) -> Int? {
+        var index = start
+        while index < end {
+            if buffer.load(fromByteOffset: index, as: UInt8.self) == 0x0A { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Where to cut a full buffer without a line feed: just after its last byte that cannot be
+    /// part of an address, so no address is split between two pieces.
+    private static func safeCut(_ buffer: UnsafeMutableRawPointer, count: Int) -> Int {
+        var index = count - 1
+        while index > 0 {
+            let byte = buffer.load(fromByteOffset: index, as: UInt8.self)
+            if ByteClass.table[Int(byte)] & (ByteClass.runMember | ByteClass.percent) == 0 { return index + 1 }
+            index -= 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,6 @@
+public import AnonLogCore
+public import ArgumentParser
+
+// Library enums used directly as option values; their raw values are what users type.
+extension HMACPseudonymizer.Shape: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}

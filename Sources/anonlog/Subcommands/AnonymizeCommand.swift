@@ -1,0 +1,109 @@
+import AnonLogCore
+import ArgumentParser
+import Foundation
+
+struct AnonymizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anonymize",
+        abstract: "Anonymize logs: every IP address becomes a keyed pseudonym (the default command).",
+        discussion: """
+            Reads each FILE (gzip recognised by its magic bytes, concatenated members included) or \
+            standard input ('-', or no FILE), finds every IPv4 and IPv6 address anywhere in each \
+            line, replaces it with HMAC-SHA256 pseudonym under the key, and writes everything else \
+            byte for byte. Lines from a pipe or terminal are written as soon as they arrive.
+
+            EXIT STATUS
+              0    everything was anonymized
+              64   bad arguments
+              65   an input is damaged (corrupt or truncated gzip); all data before the damage was written
+              66   an input cannot be opened or read; the other inputs were processed
+              73   the output file cannot be created
+              74   writing the output failed (for example a full disk); a new output file is not left behind
+              77   the key file is readable by others or cannot be accessed
+              78   the key file is malformed
+              130  interrupted (SIGINT) / 143 terminated (SIGTERM), after writing every complete line read
+              141  the reader of the output went away (closed pipe); nothing is printed
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Log files to anonymize; '-' or none for standard input.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Write to this file instead of standard output; '.gz' at the end writes gzip.",
+        discussion: "The file is written under a temporary name and renamed into place when complete.",
+        valueName: "path"))
+    var output: String?
+
+    @Flag(help: "Append to the -o file instead of replacing it (for piped logs such as Apache's CustomLog \"|anonlog ...\").")
+    var append = false
+
+    @OptionGroup var key: KeyOptions
+
+    @Option(help: ArgumentHelp(
+        "How pseudonyms look: 'address' (an fd00::/8 IPv6 address, the default) or 'token' (16 hex digits).",
+        valueName: "shape"))
+    var pseudonymFormat: HMACPseudonymizer.Shape = .address
+
+    @Option(help: ArgumentHelp(
+        "The log format, instead of recognising each line: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "format"))
+    var format: LogFormat?
+
+    @Option(help: ArgumentHelp("What replaces a token that may be an address but cannot be read as one.", valueName: "text"))
+    var redactionMarker = "REDACTED"
+
+    @Flag(help: "Leave chat session_id values as they are (they are replaced by keyed tokens by default).")
+    var keepSessionIds = false
+
+    @Flag(name: .shortAndLong, help: "Do not print the summary on standard error.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Also write the summary as JSON to this file.", valueName: "path"))
+    var summaryJson: String?
+
+    func validate() throws {
+        if append && output == nil {
+            throw ValidationError("--append needs -o PATH")
+        }
+        if redactionMarker.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            throw ValidationError("--redaction-marker must not contain line breaks")
+        }
+    }
+
+    func run() throws {
+        ShutdownRequest.installHandlers()
+        let secret: SecretKey
+        do {
+            secret = try key.resolve()
+        } catch {
+            StandardError.report(error)
+            throw ExitCode(error.code.exitStatus)
+        }
+        var options = AnonymizationOptions()
+        options.pseudonymShape = pseudonymFormat
+        options.forcedFormat = format
+        options.redactionMarker = redactionMarker
+        options.pseudonymizeSessionIDs = !keepSessionIds
+        let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
+
+        let report = AnonymizationJob.run(inputs: files, destination: destination, key: secret, options: options)
+
+        let closedPipe = report.fatalError?.code == .outputClosed
+        for error in report.errors where error.code != .outputClosed {
+            StandardError.report(error)
+        }
+        if !quiet && !closedPipe {
+            StandardError.print(report.summaryLine)
+        }
+        if let summaryJson {
+            do {
+                try Data(report.json.utf8).write(to: URL(fileURLWithPath: summaryJson), options: .atomic)
+            } catch {
+                StandardError.print("anonlog: \(summaryJson): cannot write the summary: \(error.localizedDescription)")
+                throw ExitCode(AnonLogError.Code.cannotCreateOutput.exitStatus)
+            }
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
