@@ -75,7 +75,11 @@ public struct AddressScanner {
                 guard sawSeparator, index - runStart >= 3 else { continue }
                 let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
                 let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
-                if spelling == .plain {
+                if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
+                    Self.analyzeReverseName(
+                        Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart),
+                        zone: zone, visit)
+                } else if spelling == .plain {
                     let run = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
                     Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, visit)
                 } else {
@@ -224,6 +228,78 @@ public struct AddressScanner {
         var digits = 0
         for index in start..<end where HexDigit.value(of: run[index]) != nil { digits += 1 }
         return digits
+    }
+
+    // MARK: - Reverse DNS names
+
+    /// The reverse-DNS zones whose names spell an address backwards.
+    enum ReverseZone {
+        /// `d.c.b.a.in-addr.arpa`.
+        case ipv4
+        /// Nibbles, least significant first, then `ip6.arpa`.
+        case ipv6
+
+        /// The zone whose name starts at `index`, if one does.
+        static func after(_ base: UnsafePointer<UInt8>, at index: Int, count: Int) -> ReverseZone? {
+            func matches(_ name: StaticString) -> Bool {
+                guard index + name.utf8CodeUnitCount <= count else { return false }
+                for offset in 0..<name.utf8CodeUnitCount where base[index + offset] | 0x20 != name.utf8Start[offset] {
+                    return false
+                }
+                return true
+            }
+            if matches("in-addr.arpa") { return .ipv4 }
+            if matches("ip6.arpa") { return .ipv6 }
+            return nil
+        }
+    }
+
+    /// A run followed by `in-addr.arpa` or `ip6.arpa`: a complete name is the address it spells
+    /// (so it gets the same pseudonym as the address written forwards); a partial `ip6.arpa` name
+    /// is a network (a /64 is a household) and is redacted.
+    private static func analyzeReverseName(_ run: Run, zone: ReverseZone, _ visit: (AddressMatch) -> Void) {
+        let end = run.count - 1  // the dot before the zone name
+        switch zone {
+        case .ipv4:
+            var octets: [UInt32] = []
+            var value: UInt32 = 0
+            var digits = 0
+            for index in 0...end {
+                let byte = run[index]
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0, digits <= 3, value <= 255 else { return }
+                    octets.append(value)
+                    value = 0
+                    digits = 0
+                } else {
+                    guard ByteClass.isDigit(byte) else { return }
+                    value = value * 10 + UInt32(byte &- UInt8(ascii: "0"))
+                    digits += 1
+                }
+            }
+            guard octets.count == 4 else { return }
+            let bits = octets.reversed().reduce(UInt32(0)) { $0 << 8 | $1 }
+            visit(AddressMatch(kind: .address(IPAddress(ipv4: bits)), start: run.start, end: run.start + end))
+        case .ipv6:
+            var nibbles: [UInt8] = []
+            var index = 0
+            while index < end {
+                guard let nibble = HexDigit.value(of: run[index]), run[index + 1] == UInt8(ascii: ".") else { return }
+                nibbles.append(nibble)
+                index += 2
+            }
+            guard nibbles.count >= 4 else { return }
+            if nibbles.count == 32 {
+                var high: UInt64 = 0
+                var low: UInt64 = 0
+                for (position, nibble) in nibbles.reversed().enumerated() {
+                    if position < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+                }
+                visit(AddressMatch(kind: .address(IPAddress(ipv6High: high, low: low)), start: run.start, end: run.start + end))
+            } else {
+                visit(AddressMatch(kind: .uncertain, start: run.start, end: run.start + end))
+            }
+        }
     }
 
     // MARK: - Dotted decimal

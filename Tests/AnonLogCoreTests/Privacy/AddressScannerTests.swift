@@ -95,6 +95,14 @@ struct AddressScannerTests {
         #expect(markAddresses(in: "x 1:2:3:4:5:6:7:8:9:10 y") == "x <?> y")
     }
 
+    @Test func readsReverseDNSNamesAsTheAddressesTheySpell() {
+        #expect(markAddresses(in: "PTR 4.3.2.1.in-addr.arpa.") == "PTR <1.2.3.4>.in-addr.arpa.")
+        let full = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+        #expect(markAddresses(in: full) == "<2001:db8::1>.ip6.arpa")
+        #expect(markAddresses(in: "[arman@5.0.0.0.a.b.0.8.0.c.5.0.1.0.0.2.ip6.arpa] has") == "[arman@<?>.ip6.arpa] has")
+        #expect(markAddresses(in: "zone 2.1.in-addr.arpa") == "zone 2.1.in-addr.arpa")
+    }
+
     @Test func percentEncodedMatchesReportTheirSpelling() {
         var scanner = AddressScanner()
         var spellings: [AddressMatch.Spelling] = []
