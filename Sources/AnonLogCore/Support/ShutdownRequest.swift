@@ -27,6 +27,13 @@ public enum ShutdownRequest {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A parent that had them blocked (some supervisors, thread pools that spawn us) passes
+        // the mask on through exec: unblock, or SIGTERM would stay pending forever.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
         _ = Glibc.signal(SIGPIPE, SIG_IGN)
     }
 
