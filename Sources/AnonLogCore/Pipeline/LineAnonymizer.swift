@@ -79,34 +79,19 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
 
     /// Copies `line` with its addresses, uncertain tokens and identifier value replaced.
     private func anonymize(line: UnsafeRawBufferPointer, identifier: Range<Int>?, into output: OutputBuffer) {
+        scanner.scan(line)
         var position = 0
         var pendingIdentifier = identifier.flatMap { $0.isEmpty ? nil : $0 }
-
-        func copy(upTo end: Int) {
-            output.append(UnsafeRawBufferPointer(rebasing: line[position..<end]))
-            position = end
-        }
-        func replaceIdentifier(_ range: Range<Int>) {
-            copy(upTo: range.lowerBound)
-            let value = UnsafeRawBufferPointer(rebasing: line[range])
-            output.appendWithin(IdentifierPseudonymizer.tokenLength) { buffer in
-                identifiers?.writeToken(for: value, into: buffer)
-                return IdentifierPseudonymizer.tokenLength
-            }
-            position = range.upperBound
-            pendingIdentifier = nil
-            counts.identifiersReplaced += 1
-        }
-
-        scanner.scan(line) { match in
+        for match in scanner.matches {
             if let identifierRange = pendingIdentifier {
                 if match.start >= identifierRange.upperBound {
-                    replaceIdentifier(identifierRange)
+                    position = replaceIdentifier(identifierRange, in: line, from: position, into: output)
+                    pendingIdentifier = nil
                 } else if match.end > identifierRange.lowerBound {
-                    return  // inside the identifier value, which is replaced whole
+                    continue  // inside the identifier value, which is replaced whole
                 }
             }
-            copy(upTo: match.start)
+            output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
             switch match.kind {
             case .address(let address):
                 write(pseudonyms.pseudonym(for: address), spelling: match.spelling, into: output)
@@ -117,8 +102,26 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             }
             position = match.end
         }
-        if let identifierRange = pendingIdentifier { replaceIdentifier(identifierRange) }
-        copy(upTo: line.count)
+        if let identifierRange = pendingIdentifier {
+            position = replaceIdentifier(identifierRange, in: line, from: position, into: output)
+        }
+        output.append(UnsafeRawBufferPointer(rebasing: line[position...]))
+    }
+
+    /// Copies up to the identifier value, writes its token, and returns the offset after it.
+    private func replaceIdentifier(
+        _ range: Range<Int>, in line: UnsafeRawBufferPointer, from position: Int, into output: OutputBuffer
+    ) -> Int {
+        output.append(UnsafeRawBufferPointer(rebasing: line[position..<range.lowerBound]))
+        if let identifiers {
+            let value = UnsafeRawBufferPointer(rebasing: line[range])
+            output.appendWithin(IdentifierPseudonymizer.tokenLength) { buffer in
+                identifiers.writeToken(for: value, into: buffer)
+                return IdentifierPseudonymizer.tokenLength
+            }
+            counts.identifiersReplaced += 1
+        }
+        return range.upperBound
     }
 
     /// Writes a pseudonym, percent-encoding its separators when the address was encoded so.

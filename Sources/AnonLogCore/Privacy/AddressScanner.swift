@@ -20,12 +20,16 @@
 ///
 /// Runs never cross a line feed, so a whole chunk of lines can be scanned at once.
 public struct AddressScanner {
+    /// What the last call to ``scan(_:)`` found, in order of position; matches never overlap.
+    public private(set) var matches: [AddressMatch] = []
     /// Scratch space for percent-decoded runs: the decoded bytes and the offset of each in the
     /// buffer. Reused across calls, so a scanner belongs to one thread.
     private var decoded: [UInt8] = []
     private var decodedOffsets: [Int] = []
 
-    public init() {}
+    public init() {
+        matches.reserveCapacity(64)
+    }
 
     /// Calls `visit` for each address or uncertain token in `bytes`, in order of position.
     ///
@@ -33,58 +37,63 @@ public struct AddressScanner {
     ///   - bytes: Any bytes; invalid UTF-8 and NUL bytes are fine.
     ///   - visit: Receives each match; matches never overlap.
     public mutating func scan(_ bytes: UnsafeRawBufferPointer, _ visit: (AddressMatch) -> Void) {
+        scan(bytes)
+        for match in matches { visit(match) }
+    }
+
+    /// Finds every address and uncertain token in `bytes` and leaves them in ``matches``.
+    ///
+    /// - Parameter bytes: Any bytes; invalid UTF-8 and NUL bytes are fine.
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer) {
+        matches.removeAll(keepingCapacity: true)
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let count = bytes.count
-        ByteClass.table.withUnsafeBufferPointer { tablePointer in
-            let table = tablePointer.baseAddress!
-            var index = 0
-            while index < count {
-                let byteClass = table[Int(base[index])]
-                if byteClass & ByteClass.runMember == 0 {
-                    if byteClass & ByteClass.percent != 0 {
-                        if ByteClass.encodedSeparator(base, at: index, count: count) == nil {
-                            // Some other escape such as %20 or %5B: its hex digits are not an address.
-                            index += ByteClass.isEscape(base, at: index, count: count, table: table) ? 3 : 1
-                            continue
-                        }
-                    } else {
-                        index += 1
+        let table = ByteClass.table
+        var index = 0
+        while index < count {
+            let byteClass = table[Int(base[index])]
+            if byteClass & ByteClass.runMember == 0 {
+                if byteClass & ByteClass.percent != 0 {
+                    if ByteClass.encodedSeparator(base, at: index, count: count) == nil {
+                        // Some other escape such as %20 or %5B: its hex digits are not an address.
+                        index += ByteClass.isEscape(base, at: index, count: count) ? 3 : 1
                         continue
                     }
-                }
-                let runStart = index
-                var sawSeparator = false
-                var spelling = AddressMatch.Spelling.plain
-                while index < count {
-                    let memberClass = table[Int(base[index])]
-                    if memberClass & ByteClass.hex != 0 {
-                        index += 1
-                    } else if memberClass & ByteClass.separator != 0 {
-                        sawSeparator = true
-                        index += 1
-                    } else if memberClass & ByteClass.percent != 0,
-                        let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
-                    {
-                        sawSeparator = true
-                        spelling = encodedSpelling
-                        index += 3
-                    } else {
-                        break
-                    }
-                }
-                guard sawSeparator, index - runStart >= 3 else { continue }
-                let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
-                let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
-                if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
-                    Self.analyzeReverseName(
-                        Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart),
-                        zone: zone, visit)
-                } else if spelling == .plain {
-                    let run = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
-                    Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, visit)
                 } else {
-                    analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling, visit)
+                    index += 1
+                    continue
                 }
+            }
+            let runStart = index
+            var sawSeparator = false
+            var spelling = AddressMatch.Spelling.plain
+            while index < count {
+                let memberClass = table[Int(base[index])]
+                if memberClass & ByteClass.hex != 0 {
+                    index += 1
+                } else if memberClass & ByteClass.separator != 0 {
+                    sawSeparator = true
+                    index += 1
+                } else if memberClass & ByteClass.percent != 0,
+                    let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
+                {
+                    sawSeparator = true
+                    spelling = encodedSpelling
+                    index += 3
+                } else {
+                    break
+                }
+            }
+            guard sawSeparator, index - runStart >= 3 else { continue }
+            let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
+            let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
+            let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
+            if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
+                Self.analyzeReverseName(plainRun, zone: zone, into: &matches)
+            } else if spelling == .plain {
+                Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, into: &matches)
+            } else {
+                analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling)
             }
         }
     }
@@ -106,6 +115,11 @@ public struct AddressScanner {
             return start + index
         }
 
+        @inline(__always)
+        func match(_ kind: AddressMatch.Kind, _ from: Int, _ to: Int, _ spelling: AddressMatch.Spelling) -> AddressMatch {
+            AddressMatch(kind: kind, start: bufferOffset(from), end: bufferOffset(to), spelling: spelling)
+        }
+
         func bytes(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(start: text + from, count: to - from)
         }
@@ -113,8 +127,7 @@ public struct AddressScanner {
 
     private mutating func analyzePercentEncoded(
         _ base: UnsafePointer<UInt8>, from start: Int, to end: Int,
-        leftGlued: Bool, rightGlued: Bool, spelling: AddressMatch.Spelling,
-        _ visit: (AddressMatch) -> Void
+        leftGlued: Bool, rightGlued: Bool, spelling: AddressMatch.Spelling
     ) {
         decoded.removeAll(keepingCapacity: true)
         decodedOffsets.removeAll(keepingCapacity: true)
@@ -130,21 +143,21 @@ public struct AddressScanner {
             }
         }
         decodedOffsets.append(end)
+        var found = matches
+        matches = []
         decoded.withUnsafeBufferPointer { text in
             decodedOffsets.withUnsafeBufferPointer { offsets in
                 let run = Run(text: text.baseAddress!, count: text.count, offsets: offsets.baseAddress!, start: start)
-                Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling, visit)
+                Self.analyze(run, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling, into: &found)
             }
         }
+        matches = found
     }
 
     private static func analyze(
         _ run: Run, leftGlued: Bool, rightGlued: Bool, spelling: AddressMatch.Spelling,
-        _ visit: (AddressMatch) -> Void
+        into matches: inout [AddressMatch]
     ) {
-        @inline(__always) func emit(_ kind: AddressMatch.Kind, _ from: Int, _ to: Int) {
-            visit(AddressMatch(kind: kind, start: run.bufferOffset(from), end: run.bufferOffset(to), spelling: spelling))
-        }
         let count = run.count
         guard count >= 2 else { return }
         var colonCount = 0
@@ -154,7 +167,7 @@ public struct AddressScanner {
             if index > 0, run[index - 1] == UInt8(ascii: ":") { hasDoubleColon = true }
         }
         if colonCount == 0 {
-            _ = analyzeDotted(run, from: 0, to: count, emit)
+            _ = analyzeDotted(run, from: 0, to: count, spelling: spelling, into: &matches)
             return
         }
 
@@ -174,7 +187,7 @@ public struct AddressScanner {
             if address.isUnspecified { return }
             let glued = (start == 0 && leftGlued) || (candidateEnd == count && rightGlued)
             if glued && !isUnmistakable(run, from: start, to: candidateEnd) { return }
-            emit(.address(address), start, candidateEnd)
+            matches.append(run.match(.address(address), start, candidateEnd, spelling))
             return
         }
 
@@ -183,7 +196,7 @@ public struct AddressScanner {
         var fieldStart = 0
         for index in 0...count where index == count || run[index] == UInt8(ascii: ":") {
             if index - fieldStart >= 7 {
-                found = analyzeDotted(run, from: fieldStart, to: index, emit) || found
+                found = analyzeDotted(run, from: fieldStart, to: index, spelling: spelling, into: &matches) || found
             }
             fieldStart = index + 1
         }
@@ -192,7 +205,7 @@ public struct AddressScanner {
         if hasDoubleColon || colonCount >= 7 {
             let glued = (start == 0 && leftGlued) || (end == count && rightGlued)
             if !glued && hexDigitCount(run, from: start, to: end) >= 2 {
-                emit(.uncertain, start, end)
+                matches.append(run.match(.uncertain, start, end, spelling))
             }
         }
     }
@@ -257,7 +270,7 @@ public struct AddressScanner {
     /// A run followed by `in-addr.arpa` or `ip6.arpa`: a complete name is the address it spells
     /// (so it gets the same pseudonym as the address written forwards); a partial `ip6.arpa` name
     /// is a network (a /64 is a household) and is redacted.
-    private static func analyzeReverseName(_ run: Run, zone: ReverseZone, _ visit: (AddressMatch) -> Void) {
+    private static func analyzeReverseName(_ run: Run, zone: ReverseZone, into matches: inout [AddressMatch]) {
         let end = run.count - 1  // the dot before the zone name
         switch zone {
         case .ipv4:
@@ -279,7 +292,7 @@ public struct AddressScanner {
             }
             guard octets.count == 4 else { return }
             let bits = octets.reversed().reduce(UInt32(0)) { $0 << 8 | $1 }
-            visit(AddressMatch(kind: .address(IPAddress(ipv4: bits)), start: run.start, end: run.start + end))
+            matches.append(AddressMatch(kind: .address(IPAddress(ipv4: bits)), start: run.start, end: run.start + end))
         case .ipv6:
             var nibbles: [UInt8] = []
             var index = 0
@@ -295,9 +308,9 @@ public struct AddressScanner {
                 for (position, nibble) in nibbles.reversed().enumerated() {
                     if position < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
                 }
-                visit(AddressMatch(kind: .address(IPAddress(ipv6High: high, low: low)), start: run.start, end: run.start + end))
+                matches.append(AddressMatch(kind: .address(IPAddress(ipv6High: high, low: low)), start: run.start, end: run.start + end))
             } else {
-                visit(AddressMatch(kind: .uncertain, start: run.start, end: run.start + end))
+                matches.append(AddressMatch(kind: .uncertain, start: run.start, end: run.start + end))
             }
         }
     }
@@ -312,41 +325,10 @@ public struct AddressScanner {
     ///
     /// - Returns: Whether anything was emitted.
     private static func analyzeDotted(
-        _ run: Run, from start: Int, to end: Int, _ emit: (AddressMatch.Kind, Int, Int) -> Void
+        _ run: Run, from start: Int, to end: Int, spelling: AddressMatch.Spelling, into matches: inout [AddressMatch]
     ) -> Bool {
+        var chain = DottedChain()
         var emitted = false
-        var chainLength = 0
-        var octetStarts = InlineArray<4, Int>(repeating: 0)
-        var octetEnds = InlineArray<4, Int>(repeating: 0)
-
-        func closeChain() {
-            defer { chainLength = 0 }
-            guard chainLength == 4 else { return }
-            var bits: UInt32 = 0
-            var ambiguous = false
-            for octet in 0..<4 {
-                let digits = octetEnds[octet] - octetStarts[octet]
-                guard digits <= 3 else { return }
-                var value: UInt32 = 0
-                for index in octetStarts[octet]..<octetEnds[octet] {
-                    value = value * 10 + UInt32(run[index] &- UInt8(ascii: "0"))
-                }
-                guard value <= 255 else { return }
-                // A leading zero makes inet_aton read octal: the writer's intent is unclear
-                // once the octal and decimal readings differ.
-                if digits > 1, run[octetStarts[octet]] == UInt8(ascii: "0"), value >= 8 { ambiguous = true }
-                bits = bits << 8 | value
-            }
-            if ambiguous {
-                emit(.uncertain, octetStarts[0], octetEnds[3])
-            } else if bits != 0 {
-                emit(.address(IPAddress(ipv4: bits)), octetStarts[0], octetEnds[3])
-            } else {
-                return
-            }
-            emitted = true
-        }
-
         var segmentStart = start
         while true {
             var segmentEnd = segmentStart
@@ -357,21 +339,62 @@ public struct AddressScanner {
             while index < segmentEnd, ByteClass.isDigit(run[index]) { index += 1 }
             let digitsEnd = index
             if digitsStart == digitsEnd {
-                closeChain()
+                emitted = chain.close(run, spelling, into: &matches) || emitted
             } else {
-                if digitsStart > segmentStart { closeChain() }
-                if chainLength < 4 {
-                    octetStarts[chainLength] = digitsStart
-                    octetEnds[chainLength] = digitsEnd
-                }
-                chainLength += 1
-                if digitsEnd < segmentEnd { closeChain() }
+                if digitsStart > segmentStart { emitted = chain.close(run, spelling, into: &matches) || emitted }
+                chain.append(digitsStart, digitsEnd)
+                if digitsEnd < segmentEnd { emitted = chain.close(run, spelling, into: &matches) || emitted }
             }
             if segmentEnd >= end {
-                closeChain()
-                return emitted
+                return chain.close(run, spelling, into: &matches) || emitted
             }
             segmentStart = segmentEnd + 1
+        }
+    }
+
+    /// Consecutive dot-separated digit groups; only a chain of exactly four can be an address.
+    private struct DottedChain {
+        var length = 0
+        var starts = InlineArray<4, Int>(repeating: 0)
+        var ends = InlineArray<4, Int>(repeating: 0)
+
+        mutating func append(_ start: Int, _ end: Int) {
+            if length < 4 {
+                starts[length] = start
+                ends[length] = end
+            }
+            length += 1
+        }
+
+        /// Ends the chain; an address (or an ambiguous one) in it is appended to `matches`.
+        ///
+        /// - Returns: Whether a match was appended.
+        mutating func close(_ run: Run, _ spelling: AddressMatch.Spelling, into matches: inout [AddressMatch]) -> Bool {
+            defer { length = 0 }
+            guard length == 4 else { return false }
+            var bits: UInt32 = 0
+            var ambiguous = false
+            for octet in 0..<4 {
+                let digits = ends[octet] - starts[octet]
+                guard digits <= 3 else { return false }
+                var value: UInt32 = 0
+                for index in starts[octet]..<ends[octet] {
+                    value = value * 10 + UInt32(run[index] &- UInt8(ascii: "0"))
+                }
+                guard value <= 255 else { return false }
+                // A leading zero makes inet_aton read octal: the writer's intent is unclear
+                // once the octal and decimal readings differ.
+                if digits > 1, run[starts[octet]] == UInt8(ascii: "0"), value >= 8 { ambiguous = true }
+                bits = bits << 8 | value
+            }
+            if ambiguous {
+                matches.append(run.match(.uncertain, starts[0], ends[3], spelling))
+            } else if bits != 0 {
+                matches.append(run.match(.address(IPAddress(ipv4: bits)), starts[0], ends[3], spelling))
+            } else {
+                return false
+            }
+            return true
         }
     }
 }
@@ -385,16 +408,25 @@ enum ByteClass {
     static let wordLetter: UInt8 = 8
     static let runMember: UInt8 = hex | separator
 
-    static let table: [UInt8] = (0..<256).map { value -> UInt8 in
-        let byte = UInt8(value)
-        if HexDigit.value(of: byte) != nil { return hex }
-        switch byte {
-        case UInt8(ascii: "."), UInt8(ascii: ":"): return separator
-        case UInt8(ascii: "%"): return percent
-        case UInt8(ascii: "g")...UInt8(ascii: "z"), UInt8(ascii: "G")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return wordLetter
-        default: return 0
+    /// One class per byte value. A pointer rather than an array: the scan loop reads it without
+    /// reference counting.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for value in 0..<256 {
+            let byte = UInt8(value)
+            if HexDigit.value(of: byte) != nil {
+                table[value] = hex
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: ":"): table[value] = separator
+            case UInt8(ascii: "%"): table[value] = percent
+            case UInt8(ascii: "g")...UInt8(ascii: "z"), UInt8(ascii: "G")...UInt8(ascii: "Z"), UInt8(ascii: "_"): table[value] = wordLetter
+            default: table[value] = 0
+            }
         }
-    }
+        return UnsafePointer(table)
+    }()
 
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
@@ -412,7 +444,7 @@ enum ByteClass {
     }
 
     @inline(__always)
-    static func isEscape(_ base: UnsafePointer<UInt8>, at index: Int, count: Int, table: UnsafePointer<UInt8>) -> Bool {
+    static func isEscape(_ base: UnsafePointer<UInt8>, at index: Int, count: Int) -> Bool {
         index + 2 < count && table[Int(base[index + 1])] & hex != 0 && table[Int(base[index + 2])] & hex != 0
     }
 }
