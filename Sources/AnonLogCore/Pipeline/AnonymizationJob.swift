@@ -48,20 +48,14 @@ public enum AnonymizationJob {
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
-        let lines: LineAnonymizer<HMACPseudonymizer>
+        let anonymizer: LogAnonymizer
         do {
-            let addressKey = try key.subkey(purpose: .address)
-            let identifierKey = try key.subkey(purpose: .sessionIdentifier)
-            lines = LineAnonymizer(
-                pseudonymizer: HMACPseudonymizer(key: addressKey, shape: options.pseudonymShape),
-                identifiers: options.pseudonymizeSessionIDs ? IdentifierPseudonymizer(key: identifierKey) : nil,
-                recognizer: FormatRecognizer(forcedFormat: options.forcedFormat),
-                redactionMarker: Array(options.redactionMarker.utf8)
-            )
+            anonymizer = try LogAnonymizer(key: key, options: options)
         } catch {
             report.fatalError = error
             return report
         }
+        let lines = anonymizer.lines
         let stream = StreamAnonymizer(lines: lines, maximumLineLength: options.maximumLineLength)
 
         let output: JobOutput

@@ -1,0 +1,182 @@
+import AnonLogCore
+import Benchmark
+import Foundation
+
+// Each streaming benchmark handles one MiB of a generated combined log per iteration, so its
+// throughput in iterations per second reads as MiB/s. Compare stages with each other in the
+// same run; the machine is shared and noisy, so absolute numbers vary.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        warmupIterations: 2,
+        maxDuration: .seconds(3),
+        maxIterations: 400
+    )
+    let corpus = StageCorpus.shared
+
+    Benchmark("Scan for addresses (MiB)") { benchmark in
+        var scanner = AddressScanner()
+        for iteration in benchmark.scaledIterations {
+            corpus.withChunk(iteration) { chunk in
+                var offset = 0
+                while offset < chunk.count {
+                    let end = min(offset + 65_536, chunk.count)
+                    scanner.scan(UnsafeRawBufferPointer(rebasing: chunk[offset..<end]))
+                    offset = end
+                }
+                blackHole(scanner.matches.count)
+            }
+        }
+    }
+
+    Benchmark("Anonymize plain lines: scan + HMAC pseudonyms + formats (MiB)") { benchmark in
+        let anonymizer = try LogAnonymizer(key: corpus.key)
+        let output = OutputBuffer(capacity: 4 << 20)
+        for iteration in benchmark.scaledIterations {
+            corpus.withChunk(iteration) { chunk in
+                output.removeAll()
+                anonymizer.anonymize(chunk, into: output)
+                blackHole(output.count)
+            }
+        }
+    }
+
+    Benchmark("Anonymize plain lines, pseudonym cache cold: every address new (MiB)") { benchmark in
+        let output = OutputBuffer(capacity: 4 << 20)
+        for iteration in benchmark.scaledIterations {
+            // A fresh anonymizer per MiB: its cache starts empty, so every client costs a MAC.
+            let anonymizer = try LogAnonymizer(key: corpus.key)
+            corpus.withChunk(iteration) { chunk in
+                output.removeAll()
+                anonymizer.anonymize(chunk, into: output)
+                blackHole(output.count)
+            }
+        }
+    }
+
+    Benchmark("HMAC-SHA256 of a 16-byte address (keyed once)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let mac = HMACSHA256(key: corpus.key)
+        var address = (UInt64(0x0000_FFFF_C000_0200), UInt64(0))
+        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        for iteration in benchmark.scaledIterations {
+            address.1 = UInt64(iteration)
+            withUnsafeBytes(of: &address) { message in
+                withUnsafeMutableBytes(of: &digest) { mac.authenticate(message, into: $0) }
+            }
+            blackHole(digest.0)
+        }
+    }
+
+    Benchmark("Inflate gzip -6 (MiB out)") { benchmark in
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        for iteration in benchmark.scaledIterations {
+            let member = corpus.gzipMembers[iteration % corpus.gzipMembers.count]
+            let source = try GzipInflatingSource(wrapping: MemorySource(member))
+            var total = 0
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                total += count
+            }
+            blackHole(total)
+        }
+    }
+
+    for level in [1, 6] {
+        Benchmark("Deflate gzip -\(level) (MiB in)") { benchmark in
+            for iteration in benchmark.scaledIterations {
+                let sink = CountingSink()
+                let gzip = try GzipDeflatingSink(wrapping: sink, level: level)
+                try corpus.withChunk(iteration) { chunk in try gzip.write(chunk) }
+                try gzip.finish()
+                blackHole(sink.count)
+            }
+        }
+    }
+}
+
+/// A generated combined log (64 MiB), made once with the project's generator.
+final class StageCorpus: @unchecked Sendable {
+    static let shared = StageCorpus()
+    static let chunkSize = 1 << 20
+
+    let bytes: [UInt8]
+    /// Chunk boundaries, each at a line end, about one MiB apart.
+    let chunkStarts: [Int]
+    let gzipMembers: [[UInt8]]
+    let key = SecretKey(bytes: (0..<32).map { UInt8($0) })!
+
+    private init() {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("Benchmarks/corpus/stage-64M.log").path
+        if !FileManager.default.fileExists(atPath: path) {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let generator = Process()
+            generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            generator.arguments = ["python3", root.appendingPathComponent("Scripts/generate-sample-logs.py").path,
+                                   "--format", "combined", "--bytes", "64M", "--out", path]
+            try! generator.run()
+            generator.waitUntilExit()
+        }
+        bytes = Array(FileManager.default.contents(atPath: path)!)
+        var starts = [0]
+        var position = Self.chunkSize
+        while position < bytes.count {
+            while position < bytes.count, bytes[position - 1] != 0x0A { position += 1 }
+            if position < bytes.count { starts.append(position) }
+            position += Self.chunkSize
+        }
+        chunkStarts = starts
+        var members: [[UInt8]] = []
+        for index in 0..<min(16, starts.count - 1) {
+            let sink = CountingSink(keeping: true)
+            let gzip = try! GzipDeflatingSink(wrapping: sink, level: 6)
+            bytes.withUnsafeBytes { try! gzip.write(UnsafeRawBufferPointer(rebasing: $0[starts[index]..<starts[index + 1]])) }
+            try! gzip.finish()
+            members.append(sink.kept)
+        }
+        gzipMembers = members
+    }
+
+    func withChunk<Result>(_ iteration: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let index = iteration % (chunkStarts.count - 1)
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[chunkStarts[index]..<chunkStarts[index + 1]])) }
+    }
+}
+
+/// Compressed bytes from memory.
+final class MemorySource: ByteSource {
+    let name = "memory"
+    let isLive = false
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(AnonLogError) -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
+        offset += count
+        return count
+    }
+}
+
+/// Counts (and optionally keeps) what is written.
+final class CountingSink: ByteSink {
+    let name = "memory"
+    private(set) var count = 0
+    private(set) var kept: [UInt8] = []
+    private let keeping: Bool
+
+    init(keeping: Bool = false) { self.keeping = keeping }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(AnonLogError) {
+        count += bytes.count
+        if keeping { kept.append(contentsOf: bytes) }
+    }
+
+    func flush() throws(AnonLogError) {}
+    func finish() throws(AnonLogError) {}
+}

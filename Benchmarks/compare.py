@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Side-by-side comparison of anonlog with its limits and peers, on a generated combined log.
+
+usage: Benchmarks/compare.py [--size 1G] [--rounds 5] [--only NAME,...] [--markdown FILE]
+
+Generates a reproducible corpus with Scripts/generate-sample-logs.py (cached in
+Benchmarks/corpus/), builds anonlog in release mode, then runs every command below that is
+available, round-robin for --rounds rounds so that the machine's noise hits all of them alike,
+and prints the median wall time, the throughput over the uncompressed size, and each command's
+speed relative to `zcat > /dev/null` (above 1 means faster than zcat). Output goes to
+/dev/null or to files, never through a pipe: pipes on these machines are slow and noisy.
+
+Peers that are not installed (igzip, anonip, goaccess) are skipped and named as skipped.
+"""
+import argparse, os, platform, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, 'Benchmarks', 'corpus')
+
+
+def parse_size(text):
+    units = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
+    return int(text[:-1]) * units[text[-1].upper()] if text[-1].upper() in units else int(text)
+
+
+def machine():
+    cpu = next((line.split(':', 1)[1].strip() for line in open('/proc/cpuinfo') if line.startswith('model name')), '?')
+    memory = next((int(line.split()[1]) // 1024 for line in open('/proc/meminfo') if line.startswith('MemTotal')), 0)
+    swift = subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()
+    load = os.getloadavg()
+    return (f'{cpu}, {os.cpu_count()} cores, {memory} MiB, Linux {platform.release()}, '
+            f'{swift[0] if swift else "swift ?"}, load {load[0]:.2f} at start')
+
+
+def prepare(size_text):
+    os.makedirs(CORPUS, exist_ok=True)
+    plain = os.path.join(CORPUS, f'combined-{size_text}.log')
+    packed = plain + '.gz'
+    if not os.path.exists(plain):
+        print(f'generating {plain} ...', file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(ROOT, 'Scripts', 'generate-sample-logs.py'),
+                        '--format', 'combined', '--bytes', size_text, '--out', plain], check=True)
+    if not os.path.exists(packed):
+        print(f'compressing {packed} (gzip -6) ...', file=sys.stderr)
+        with open(packed + '.tmp', 'wb') as out:
+            subprocess.run(['gzip', '-6', '-c', '-n', plain], stdout=out, check=True)
+        os.rename(packed + '.tmp', packed)
+    key = os.path.join(CORPUS, 'key')
+    return plain, packed, key
+
+
+def build():
+    print('building anonlog (release) ...', file=sys.stderr)
+    subprocess.run(['swift', 'build', '-c', 'release', '--product', 'anonlog'], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(ROOT, '.build', 'release', 'anonlog')
+    return binary
+
+
+def commands(anonlog, plain, packed, key):
+    """(name, argv, stdin path or None, output path) for every command that can run here."""
+    scratch = os.path.join(CORPUS, 'scratch')
+    os.makedirs(scratch, exist_ok=True)
+    null = os.devnull
+    quiet = [anonlog, '--key-file', key, '--quiet']
+    candidates = [
+        ('zcat', ['zcat', packed], None, null),
+        ('igzip -dc', ['igzip', '-dc', packed], None, null),
+        ('anonlog plain', quiet + [plain], None, null),
+        ('anonlog .gz', quiet + [packed], None, null),
+        ('anonlog plain -> .gz file', quiet + [plain, '-o', os.path.join(scratch, 'out.log.gz')], None, None),
+        ('gzip -6 (plain -> .gz)', ['gzip', '-6', '-c', plain], None, os.path.join(scratch, 'gzip6.gz')),
+        ('anonip -4 8 -6 80', ['anonip', '-4', '8', '-6', '80'], plain, null),
+        ('goaccess report', ['goaccess', '--log-format=COMBINED', '-o', os.path.join(scratch, 'report.json'), plain], None, None),
+    ]
+    available, skipped = [], []
+    for name, argv, stdin, output in candidates:
+        (available if shutil.which(argv[0]) or os.path.exists(argv[0]) else skipped).append((name, argv, stdin, output))
+    return available, [name for name, *_ in skipped]
+
+
+def run_once(argv, stdin, output):
+    stdin_file = open(stdin, 'rb') if stdin else subprocess.DEVNULL
+    stdout_file = open(output, 'wb') if output else subprocess.DEVNULL
+    start = time.perf_counter()
+    result = subprocess.run(argv, stdin=stdin_file, stdout=stdout_file, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    for f in (stdin_file, stdout_file):
+        if f is not subprocess.DEVNULL:
+            f.close()
+    if result.returncode != 0:
+        raise SystemExit(f'{" ".join(argv)} failed ({result.returncode}): {result.stderr.decode(errors="replace")[:500]}')
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--size', default='1G', help='uncompressed corpus size (default 1G)')
+    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--only', help='comma-separated command names (prefixes) to run')
+    parser.add_argument('--anonlog', help='use this binary instead of building one')
+    parser.add_argument('--markdown', help='also write the table as Markdown to this file')
+    args = parser.parse_args()
+
+    plain, packed, key = prepare(args.size)
+    anonlog = args.anonlog or build()
+    if not os.path.exists(key):
+        subprocess.run([anonlog, 'key', 'init', '--key-file', key], check=True, stderr=subprocess.DEVNULL)
+    runs, skipped = commands(anonlog, plain, packed, key)
+    if args.only:
+        prefixes = [p.strip() for p in args.only.split(',')]
+        runs = [r for r in runs if any(r[0].startswith(p) for p in prefixes)]
+    size = os.path.getsize(plain)
+    lines = sum(chunk.count(b'\n') for chunk in iter(lambda f=open(plain, 'rb'): f.read(1 << 24), b''))
+    description = machine()
+
+    times = {name: [] for name, *_ in runs}
+    for round_number in range(args.rounds):
+        for name, argv, stdin, output in runs:
+            times[name].append(run_once(argv, stdin, output))
+        print(f'round {round_number + 1}/{args.rounds} done', file=sys.stderr)
+
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    reference = medians.get('zcat')
+    rows = []
+    for name, *_ in runs:
+        median = medians[name]
+        ratio = f'{reference / median:.2f}x' if reference else '-'
+        spread = f'{min(times[name]):.2f}-{max(times[name]):.2f}'
+        rows.append((name, f'{median:.2f}', spread, f'{size / median / 1e6:.0f}', ratio))
+
+    header = ('command', 'median s', 'min-max s', 'MB/s', 'speed vs zcat')
+    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
+    lines_out = [f'machine: {description}',
+                 f'corpus: {os.path.relpath(plain, ROOT)} ({size / 1e6:.0f} MB, {lines} lines), '
+                 f'gzip -6: {os.path.getsize(packed) / 1e6:.0f} MB; {args.rounds} rounds, round-robin; '
+                 f'output to /dev/null or a file',
+                 '']
+    lines_out.append('  '.join(h.ljust(w) for h, w in zip(header, widths)))
+    for row in rows:
+        lines_out.append('  '.join(str(c).ljust(w) for c, w in zip(row, widths)))
+    if skipped:
+        lines_out.append(f'\nnot installed, skipped: {", ".join(skipped)}')
+    print('\n'.join(lines_out))
+
+    if args.markdown:
+        with open(args.markdown, 'w') as out:
+            out.write(f'- machine: {description}\n')
+            out.write(f'- corpus: `{os.path.relpath(plain, ROOT)}`, {size / 1e6:.0f} MB, {lines} lines; '
+                      f'gzip -6 {os.path.getsize(packed) / 1e6:.0f} MB; {args.rounds} rounds, round-robin\n\n')
+            out.write('| ' + ' | '.join(header) + ' |\n|' + '---|' * len(header) + '\n')
+            for row in rows:
+                out.write('| ' + ' | '.join(str(c) for c in row) + ' |\n')
+            if skipped:
+                out.write(f'\nNot installed, skipped: {", ".join(skipped)}.\n')
+
+
+if __name__ == '__main__':
+    main()
