@@ -7,23 +7,38 @@ internal import Darwin
 #endif
 internal import CAnonLogCrypto
 
-/// The file that holds the master key: 64 lowercase hexadecimal digits and a newline.
+/// The file that holds the key: a small self-describing text file.
 ///
-/// The file must be readable by its owner only; anonlog refuses any other. Key material is
-/// never part of an error message, and the buffers it passes through are overwritten.
+/// ```
+/// anonlog-key 1
+/// mode hmac
+/// rotation daily
+/// epoch 0
+/// key 1f2e…(64 hexadecimal digits)
+/// ```
+///
+/// `epoch` is the index of the oldest retained epoch and `key` its key (see ``KeyRecord``).
+/// A file holding nothing but 64 hexadecimal digits (the first format) is read as an `hmac`
+/// key without rotation. The file must be readable by its owner only; anonlog refuses any
+/// other. Key material is never part of an error message, and the buffers it passes through
+/// are overwritten.
 public enum KeyFile {
     /// The environment variable that names the key file when no path is given.
     public static let environmentVariable = "ANONLOG_KEY_FILE"
 
-    /// The length of the key in the file, in hexadecimal digits.
+    /// The length of a bare master key, in hexadecimal digits (the first file format).
     static let digitCount = 2 * SecretKey.byteCount
+    /// The first line of the current format.
+    static let formatLine = "anonlog-key 1"
     /// A key file is tiny; anything longer than this is not one and is not read in full.
     static let maximumFileSize = 1024
 
     /// A key found by ``KeyFile/resolve(explicitPath:environment:)``.
     public struct ResolvedKey: Sendable {
-        /// The key read from, or just written to, ``path``.
-        public let key: SecretKey
+        /// What the key file holds.
+        public let record: KeyRecord
+        /// The key of the oldest retained epoch (for a key without rotation, the key).
+        public var key: SecretKey { record.key }
         /// The key file.
         public let path: String
         /// Whether the key file did not exist and was created with a new random key.
@@ -49,16 +64,18 @@ public enum KeyFile {
     /// - Throws: ``AnonLogError``: ``AnonLogError/Code/noInput`` when a named file does not
     ///   exist; otherwise as ``load(from:)`` and ``create(at:createParentDirectories:)`` do, or
     ///   ``AnonLogError/Code/configuration`` when there is no default location.
-    public static func resolve(explicitPath: String?, environment: [String: String]) throws(AnonLogError) -> ResolvedKey {
+    public static func resolve(
+        explicitPath: String?, environment: [String: String], creating template: KeyTemplate = KeyTemplate()
+    ) throws(AnonLogError) -> ResolvedKey {
         if let explicitPath {
-            return ResolvedKey(key: try load(from: explicitPath), path: explicitPath, wasCreated: false)
+            return ResolvedKey(record: try load(from: explicitPath), path: explicitPath, wasCreated: false)
         }
         if let named = environment[environmentVariable], !named.isEmpty {
-            return ResolvedKey(key: try load(from: named), path: named, wasCreated: false)
+            return ResolvedKey(record: try load(from: named), path: named, wasCreated: false)
         }
         let (path, home) = try defaultLocation(environment: environment)
-        if let key = try loadIfPresent(from: path) {
-            return ResolvedKey(key: key, path: path, wasCreated: false)
+        if let record = try loadIfPresent(from: path) {
+            return ResolvedKey(record: record, path: path, wasCreated: false)
         }
         // XDG_STATE_HOME may be created, but a missing home directory (a service account's
         // /nonexistent) means the default is the wrong place, not one to make.
@@ -67,12 +84,12 @@ public enum KeyFile {
                 .configuration, "home directory does not exist; set \(environmentVariable) or pass --key-file",
                 location: .init(path: home))
         }
-        if let key = try createIfAbsent(at: path, createParentDirectories: true) {
-            return ResolvedKey(key: key, path: path, wasCreated: true)
+        if let record = try createIfAbsent(at: path, createParentDirectories: true, template: template) {
+            return ResolvedKey(record: record, path: path, wasCreated: true)
         }
         // Another process created it between our two attempts; its file is complete, because
         // a key file only ever appears whole.
-        return ResolvedKey(key: try load(from: path), path: path, wasCreated: false)
+        return ResolvedKey(record: try load(from: path), path: path, wasCreated: false)
     }
 
     /// Returns the default key file location.
@@ -114,7 +131,7 @@ public enum KeyFile {
     ///   cannot be opened; ``AnonLogError/Code/permission`` when it is open to group or others
     ///   or cannot be read; ``AnonLogError/Code/configuration`` when it is not a regular file or
     ///   does not hold a key (the message says what is wrong, never what the file holds).
-    public static func load(from path: String) throws(AnonLogError) -> SecretKey {
+    public static func load(from path: String) throws(AnonLogError) -> KeyRecord {
         guard let key = try loadIfPresent(from: path) else {
             throw AnonLogError(
                 .noInput, "key file not found; create one with: anonlog key init --key-file \(shellQuoted(path))",
@@ -124,7 +141,7 @@ public enum KeyFile {
     }
 
     /// Reads the key from a key file, or returns `nil` when the file does not exist.
-    static func loadIfPresent(from path: String) throws(AnonLogError) -> SecretKey? {
+    static func loadIfPresent(from path: String) throws(AnonLogError) -> KeyRecord? {
         let location = AnonLogError.Location(path: path)
         // O_NONBLOCK so that a FIFO in the key file's place cannot hang the open.
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
@@ -160,7 +177,7 @@ public enum KeyFile {
             let count = try readAll(descriptor, into: buffer, location: location)
             guard count <= maximumFileSize else {
                 throw AnonLogError(
-                    .configuration, "key file is too long (\(status.st_size) bytes); expected \(digitCount) hexadecimal digits",
+                    .configuration, "key file is too long (\(status.st_size) bytes) to be a key file",
                     location: location)
             }
             return try decode(UnsafeRawBufferPointer(rebasing: buffer[..<count]), location: location)
@@ -168,24 +185,108 @@ public enum KeyFile {
     }
 
     /// Parses the contents of a key file; errors describe the contents but never quote them.
-    static func decode(_ contents: UnsafeRawBufferPointer, location: AnonLogError.Location) throws(AnonLogError) -> SecretKey {
+    static func decode(_ contents: UnsafeRawBufferPointer, location: AnonLogError.Location) throws(AnonLogError) -> KeyRecord {
         var end = contents.count
         while end > 0, isWhitespace(contents[end - 1]) { end -= 1 }
-        for offset in 0..<end where hexValue(contents[offset]) == nil {
+        let prefix = Array(formatLine.utf8)
+        guard end >= prefix.count, zip(prefix.indices, prefix).allSatisfy({ contents[$0] == $1 }) else {
+            // The first format: the master key as bare hexadecimal digits.
+            let key = try decodeHex(UnsafeRawBufferPointer(rebasing: contents[..<end]), expected: [digitCount], location: location)
+            return KeyRecord(mode: .hmac, rotation: .none, epoch: 0, key: key)
+        }
+        var mode: AnonymizationMode?
+        var rotation: KeyRotation?
+        var epoch: Int64?
+        var key: SecretKey?
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < end {
+            var lineEnd = lineStart
+            while lineEnd < end, contents[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            lineNumber += 1
             var at = location
-            at.byteOffset = offset
-            throw AnonLogError(.configuration, "key file has a character that is not a hexadecimal digit", location: at)
-        }
-        guard end == digitCount else {
-            let what = end == 0 ? "is empty" : "holds \(end) hexadecimal digits"
-            throw AnonLogError(.configuration, "key file \(what); expected \(digitCount)", location: location)
-        }
-        return SecretKey { (key: UnsafeMutableRawBufferPointer) in
-            for index in key.indices {
-                // Both digits were checked above.
-                key[index] = hexValue(contents[2 * index])! << 4 | hexValue(contents[2 * index + 1])!
+            at.line = lineNumber
+            defer { lineStart = lineEnd + 1 }
+            var valueEnd = lineEnd
+            while valueEnd > lineStart, isWhitespace(contents[valueEnd - 1]) { valueEnd -= 1 }
+            guard lineNumber > 1, valueEnd > lineStart, contents[lineStart] != UInt8(ascii: "#") else { continue }
+            var nameEnd = lineStart
+            while nameEnd < valueEnd, !isWhitespace(contents[nameEnd]) { nameEnd += 1 }
+            var valueStart = nameEnd
+            while valueStart < valueEnd, isWhitespace(contents[valueStart]) { valueStart += 1 }
+            let name = String(decoding: UnsafeRawBufferPointer(rebasing: contents[lineStart..<nameEnd]), as: UTF8.self)
+            let value = UnsafeRawBufferPointer(rebasing: contents[valueStart..<valueEnd])
+            switch name {
+            case "key":
+                key = try decodeHex(value, expected: SecretKey.allowedByteCounts.map { $0 * 2 }.sorted(), location: at)
+            case "mode":
+                let text = String(decoding: value, as: UTF8.self)
+                guard let parsed = AnonymizationMode(rawValue: text) else {
+                    throw AnonLogError(.configuration, "key file names an unknown mode '\(text)'", location: at)
+                }
+                mode = parsed
+            case "rotation":
+                let text = String(decoding: value, as: UTF8.self)
+                guard let parsed = KeyRotation(rawValue: text) else {
+                    throw AnonLogError(.configuration, "key file names an unknown rotation '\(text)'", location: at)
+                }
+                rotation = parsed
+            case "epoch":
+                guard let parsed = Int64(String(decoding: value, as: UTF8.self)), parsed >= 0 else {
+                    throw AnonLogError(.configuration, "key file epoch is not a whole number", location: at)
+                }
+                epoch = parsed
+            default:
+                throw AnonLogError(.configuration, "key file has an unknown entry '\(name)' (written by a newer anonlog?)", location: at)
             }
         }
+        guard let mode, let rotation, let epoch, let key else {
+            let missing = [mode == nil ? "mode" : nil, rotation == nil ? "rotation" : nil, epoch == nil ? "epoch" : nil, key == nil ? "key" : nil]
+                .compactMap { $0 }.joined(separator: ", ")
+            throw AnonLogError(.configuration, "key file lacks: \(missing)", location: location)
+        }
+        guard key.count == mode.keyByteCount else {
+            throw AnonLogError(
+                .configuration, "key file holds a \(key.count)-byte key but mode \(mode.rawValue) needs \(mode.keyByteCount) bytes",
+                location: location)
+        }
+        return KeyRecord(mode: mode, rotation: rotation, epoch: epoch, key: key)
+    }
+
+    /// Hexadecimal digits as a key; the errors give offsets and counts, never digits.
+    private static func decodeHex(
+        _ text: UnsafeRawBufferPointer, expected: [Int], location: AnonLogError.Location
+    ) throws(AnonLogError) -> SecretKey {
+        for offset in 0..<text.count where hexValue(text[offset]) == nil {
+            var at = location
+            if at.line == nil { at.byteOffset = offset }
+            throw AnonLogError(.configuration, "key file has a character that is not a hexadecimal digit", location: at)
+        }
+        guard expected.contains(text.count) else {
+            let what = text.isEmpty ? "is empty" : "holds \(text.count) hexadecimal digits"
+            let wanted = expected.map(String.init).joined(separator: " or ")
+            throw AnonLogError(.configuration, "key file \(what); expected \(wanted)", location: location)
+        }
+        return SecretKey(byteCount: text.count / 2) { (key: UnsafeMutableRawBufferPointer) in
+            for index in key.indices {
+                // Both digits were checked above.
+                key[index] = hexValue(text[2 * index])! << 4 | hexValue(text[2 * index + 1])!
+            }
+        }
+    }
+
+    /// The text of a key file for `record`.
+    static func encode(_ record: KeyRecord) -> [UInt8] {
+        var text = Array("\(formatLine)\n# anonlog key file: keep it secret and backed up; mode 0600\n".utf8)
+        text += Array("mode \(record.mode.rawValue)\nrotation \(record.rotation.rawValue)\nepoch \(record.epoch)\nkey ".utf8)
+        record.key.withUnsafeBytes { key in
+            for byte in key {
+                text.append(hexDigits[Int(byte >> 4)])
+                text.append(hexDigits[Int(byte & 0x0f)])
+            }
+        }
+        text.append(UInt8(ascii: "\n"))
+        return text
     }
 
     // MARK: - Creating
@@ -206,15 +307,19 @@ public enum KeyFile {
     ///   already exists or cannot be created; ``AnonLogError/Code/permission`` when access is
     ///   denied; ``AnonLogError/Code/ioError`` when writing or flushing fails.
     @discardableResult
-    public static func create(at path: String, createParentDirectories: Bool = false) throws(AnonLogError) -> SecretKey {
-        guard let key = try createIfAbsent(at: path, createParentDirectories: createParentDirectories) else {
+    public static func create(
+        at path: String, createParentDirectories: Bool = false, template: KeyTemplate = KeyTemplate()
+    ) throws(AnonLogError) -> KeyRecord {
+        guard let key = try createIfAbsent(at: path, createParentDirectories: createParentDirectories, template: template) else {
             throw AnonLogError(.cannotCreateOutput, "key file already exists; refusing to overwrite it", location: .init(path: path))
         }
         return key
     }
 
     /// Writes a new key file, or returns `nil` when a file of that name already exists.
-    static func createIfAbsent(at path: String, createParentDirectories: Bool) throws(AnonLogError) -> SecretKey? {
+    static func createIfAbsent(
+        at path: String, createParentDirectories: Bool, template: KeyTemplate
+    ) throws(AnonLogError) -> KeyRecord? {
         let location = AnonLogError.Location(path: path)
         let directory = parentDirectory(of: path)
         if createParentDirectories {
@@ -222,7 +327,13 @@ public enum KeyFile {
         }
         if exists(path) { return nil }
 
-        let key = try SecretKey.random()
+        let key: SecretKey
+        if let given = template.key {
+            key = given
+        } else {
+            key = try SecretKey.random(byteCount: template.mode.keyByteCount)
+        }
+        let record = KeyRecord(mode: template.mode, rotation: template.rotation, epoch: 0, key: key)
         let temporaryPath = "\(path).partial-\(getpid())-\(hex(try SecureRandom.bytes(count: 4)))"
         let descriptor = open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0o600)
         if descriptor < 0 {
@@ -239,17 +350,17 @@ public enum KeyFile {
             guard fchmod(descriptor, 0o600) == 0 else {
                 throw AnonLogError(.cannotCreateOutput, "cannot restrict key file to its owner", location: location, errno: errno)
             }
-            try withUnsafeTemporaryAllocation(byteCount: digitCount + 1, alignment: 1) { text throws(AnonLogError) in
-                defer { OPENSSL_cleanse(text.baseAddress, text.count) }
-                key.withUnsafeBytes { key in
-                    for (index, byte) in key.enumerated() {
-                        text[2 * index] = hexDigits[Int(byte >> 4)]
-                        text[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
-                    }
+            var text = encode(record)
+            defer { text.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+            let failure = text.withUnsafeBytes { bytes -> AnonLogError? in
+                do throws(AnonLogError) {
+                    try writeAll(descriptor, bytes, location: location)
+                    return nil
+                } catch {
+                    return error
                 }
-                text[digitCount] = UInt8(ascii: "\n")
-                try writeAll(descriptor, UnsafeRawBufferPointer(text), location: location)
             }
+            if let failure { throw failure }
             guard fsync(descriptor) == 0 else {
                 throw AnonLogError(.ioError, "cannot flush key file", location: location, errno: errno)
             }
@@ -271,7 +382,7 @@ public enum KeyFile {
         unlink(temporaryPath)
         temporaryNameExists = false
         try synchronizeDirectory(directory, location: location)
-        return key
+        return record
     }
 
     // MARK: - System calls

@@ -7,36 +7,44 @@ internal import CAnonLogCrypto
 /// copy goes away. Code in the library reaches the bytes through `withUnsafeBytes`; code
 /// outside it cannot read them at all.
 public struct SecretKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The length of a key, in bytes.
+    /// The length of a master key, in bytes (modes may use 16-byte keys; see ``allowedByteCounts``).
     public static let byteCount = 32
+    /// The key lengths anonlog uses: AES-128 keys (16 bytes) and 256-bit keys (32 bytes).
+    public static let allowedByteCounts: Set<Int> = [16, 32]
 
     private let storage: Storage
 
+    /// The length of this key in bytes.
+    public var count: Int { storage.bytes.count }
+
     /// Makes a key whose bytes are written by `initialize` straight into the key's buffer.
-    init<E: Error>(initializingWith initialize: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) {
-        let storage = Storage()
+    init<E: Error>(
+        byteCount: Int = SecretKey.byteCount, initializingWith initialize: (UnsafeMutableRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
+        let storage = Storage(byteCount: byteCount)
         try initialize(storage.bytes)
         self.storage = storage
     }
 
     /// Makes a key from its bytes.
     ///
-    /// - Parameter bytes: Exactly ``byteCount`` bytes.
-    /// - Returns: `nil` when `bytes` is not ``byteCount`` bytes long.
+    /// - Parameter bytes: 16 or 32 bytes.
+    /// - Returns: `nil` when `bytes` is not one of the ``allowedByteCounts``.
     public init?(bytes: some Collection<UInt8>) {
-        guard bytes.count == Self.byteCount else { return nil }
-        self.init { (buffer: UnsafeMutableRawBufferPointer) in
+        guard Self.allowedByteCounts.contains(bytes.count) else { return nil }
+        self.init(byteCount: bytes.count) { (buffer: UnsafeMutableRawBufferPointer) in
             for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
     }
 
     /// Returns a new key of random bytes.
     ///
+    /// - Parameter byteCount: The key length; 32 unless a mode needs 16.
     /// - Returns: A key from OpenSSL's secure random generator.
     /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/ioError`` when the generator
     ///   cannot deliver.
-    public static func random() throws(AnonLogError) -> SecretKey {
-        try SecretKey { (buffer: UnsafeMutableRawBufferPointer) throws(AnonLogError) in try SecureRandom.fill(buffer) }
+    public static func random(byteCount: Int = SecretKey.byteCount) throws(AnonLogError) -> SecretKey {
+        try SecretKey(byteCount: byteCount) { (buffer: UnsafeMutableRawBufferPointer) throws(AnonLogError) in try SecureRandom.fill(buffer) }
     }
 
     /// Derives the key for one purpose from this key.
@@ -78,8 +86,8 @@ public struct SecretKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     private final class Storage: @unchecked Sendable {
         let bytes: UnsafeMutableRawBufferPointer
 
-        init() {
-            bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: SecretKey.byteCount, alignment: 8)
+        init(byteCount: Int) {
+            bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: 8)
             bytes.initializeMemory(as: UInt8.self, repeating: 0)
         }
 

@@ -5,17 +5,59 @@ import Testing
 struct KeyFileTests {
     // MARK: - Creating
 
-    @Test func createdFileIsOwnerOnlyAndHolds64LowercaseHexDigitsAndANewline() throws {
+    @Test func createdFileIsOwnerOnlyAndDescribesItsKey() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/key"
-            let key = try KeyFile.create(at: path)
+            let record = try KeyFile.create(at: path)
             #expect(try mode(of: path) == 0o600)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["key"])  // no temporary left
-            let contents = try Data(contentsOf: URL(fileURLWithPath: path))
-            #expect(contents.count == 65)
-            #expect(contents.last == UInt8(ascii: "\n"))
-            #expect(contents.prefix(64).allSatisfy { Array("0123456789abcdef".utf8).contains($0) })
-            #expect(try TestVectors.bytes(hex: String(decoding: contents.prefix(64), as: UTF8.self)) == key.withUnsafeBytes { Array($0) })
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            #expect(lines.prefix(4) == ["anonlog-key 1", "mode hmac", "rotation none", "epoch 0"])
+            let keyLine = try #require(lines.last)
+            #expect(keyLine.hasPrefix("key ") && keyLine.count == 4 + 64)
+            #expect(keyLine.dropFirst(4).allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(try TestVectors.bytes(hex: String(keyLine.dropFirst(4))) == record.key.withUnsafeBytes { Array($0) })
+        }
+    }
+
+    @Test func aBareHexFileIsAnHMACKeyWithoutRotation() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/key"
+            try write(String(repeating: "01", count: 32) + "\n", to: path)
+            let record = try KeyFile.load(from: path)
+            #expect(record.mode == .hmac && record.rotation == .none && record.epoch == 0)
+            #expect(record.key.withUnsafeBytes { Array($0) } == [UInt8](repeating: 1, count: 32))
+        }
+    }
+
+    @Test func aKeyOfTheWrongSizeForItsModeIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/key"
+            try write("anonlog-key 1\nmode ipcrypt-deterministic\nrotation none\nepoch 0\nkey \(String(repeating: "ab", count: 32))\n", to: path)
+            let error = try #require(throws: AnonLogError.self) { try KeyFile.load(from: path) }
+            #expect(error.code == .configuration)
+            #expect(error.message == "key file holds a 32-byte key but mode ipcrypt-deterministic needs 16 bytes")
+            #expect(!error.description.contains("abab"))
+        }
+    }
+
+    @Test func unknownEntriesNameTheirLine() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/key"
+            try write("anonlog-key 1\nmode hmac\ncolour blue\n", to: path)
+            let error = try #require(throws: AnonLogError.self) { try KeyFile.load(from: path) }
+            #expect(error.location?.line == 3)
+            #expect(error.message.contains("unknown entry 'colour'"))
+        }
+    }
+
+    @Test func aTemplateChoosesModeRotationAndKeySize() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/key"
+            try KeyFile.create(at: path, template: KeyTemplate(mode: .ipcryptDeterministic, rotation: .daily))
+            let record = try KeyFile.load(from: path)
+            #expect(record.mode == .ipcryptDeterministic && record.rotation == .daily && record.key.count == 16)
         }
     }
 
@@ -53,7 +95,7 @@ struct KeyFileTests {
             let path = directory + "/key"
             let created = try KeyFile.create(at: path)
             let loaded = try KeyFile.load(from: path)
-            #expect(loaded.withUnsafeBytes { Array($0) } == created.withUnsafeBytes { Array($0) })
+            #expect(loaded.key.withUnsafeBytes { Array($0) } == created.key.withUnsafeBytes { Array($0) })
         }
     }
 
@@ -61,7 +103,7 @@ struct KeyFileTests {
         try withTemporaryDirectory { directory in
             let path = directory + "/key"
             try write(String(repeating: "aB", count: 32) + " \r\n\n", to: path)
-            let key = try KeyFile.load(from: path)
+            let key = try KeyFile.load(from: path).key
             #expect(key.withUnsafeBytes { Array($0) } == [UInt8](repeating: 0xab, count: 32))
         }
     }

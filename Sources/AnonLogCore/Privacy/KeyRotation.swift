@@ -1,0 +1,56 @@
+/// How often the pseudonymization key changes, in UTC calendar units.
+///
+/// An epoch is one such unit; every record is pseudonymized with the key of the epoch its own
+/// timestamp falls in, so the same address gets unrelated pseudonyms in different epochs and
+/// nobody can link them. Epoch indexes count from 1970-01-01.
+public enum KeyRotation: String, Sendable, CaseIterable, Hashable {
+    /// One key for all time (epoch 0).
+    case none
+    /// A new key every UTC day.
+    case daily
+    /// A new key every ISO week (Monday 00:00 UTC).
+    case weekly
+    /// A new key every UTC calendar month.
+    case monthly
+
+    /// The epoch a Unix time falls in.
+    public func epoch(at seconds: Int64) -> Int64 {
+        let days = Self.floorDivide(seconds, 86_400)
+        switch self {
+        case .none: return 0
+        case .daily: return days
+        case .weekly: return Self.floorDivide(days + 3, 7)  // 1970-01-01 was a Thursday
+        case .monthly:
+            let date = LogTimestamp.civilDate(daysSinceEpoch: Int(days))
+            return Int64((date.year - 1970) * 12 + date.month - 1)
+        }
+    }
+
+    /// The first second of an epoch.
+    public func start(ofEpoch epoch: Int64) -> Int64 {
+        switch self {
+        case .none: return Int64.min
+        case .daily: return epoch * 86_400
+        case .weekly: return (epoch * 7 - 3) * 86_400
+        case .monthly:
+            let months = Int(epoch)
+            let year = 1970 + Self.floorDivide(Int64(months), 12)
+            let month = months - Int(year - 1970) * 12 + 1
+            return Int64(LogTimestamp.daysSinceEpoch(year: Int(year), month: month, day: 1)) * 86_400
+        }
+    }
+
+    /// A person's name for an epoch: `2026-11-20`, `2026-11-16 (week)`, `2026-11`, or `all time`.
+    public func describe(epoch: Int64) -> String {
+        switch self {
+        case .none: return "all time"
+        case .daily: return String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(10))
+        case .weekly: return "week of " + String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(10))
+        case .monthly: return String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(7))
+        }
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
+}
