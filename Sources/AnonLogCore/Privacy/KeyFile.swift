@@ -254,7 +254,7 @@ public enum KeyFile {
     }
 
     /// Hexadecimal digits as a key; the errors give offsets and counts, never digits.
-    private static func decodeHex(
+    static func decodeHex(
         _ text: UnsafeRawBufferPointer, expected: [Int], location: AnonLogError.Location
     ) throws(AnonLogError) -> SecretKey {
         for offset in 0..<text.count where hexValue(text[offset]) == nil {
@@ -404,7 +404,7 @@ public enum KeyFile {
         return total
     }
 
-    private static func writeAll(
+    static func writeAll(
         _ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, location: AnonLogError.Location
     ) throws(AnonLogError) {
         var total = 0
@@ -440,7 +440,7 @@ public enum KeyFile {
     }
 
     /// Flushes a directory, so that a name just added to it survives a crash.
-    private static func synchronizeDirectory(_ directory: String, location: AnonLogError.Location) throws(AnonLogError) {
+    static func synchronizeDirectory(_ directory: String, location: AnonLogError.Location) throws(AnonLogError) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw AnonLogError(.ioError, "cannot open directory \(directory) to flush it", location: location, errno: errno)
@@ -466,7 +466,7 @@ public enum KeyFile {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         String(decoding: bytes.flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0f)]] }, as: UTF8.self)
     }
 
@@ -485,7 +485,7 @@ public enum KeyFile {
     }
 
     /// The directory part of a path: `.` for a bare name, `/` for a file in the root.
-    private static func parentDirectory(of path: String) -> String {
+    static func parentDirectory(of path: String) -> String {
         var bytes = Array(path.utf8)
         while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
         guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
@@ -495,7 +495,7 @@ public enum KeyFile {
     }
 
     /// The path as one shell word, so that a suggested command can be pasted as it is.
-    private static func shellQuoted(_ path: String) -> String {
+    static func shellQuoted(_ path: String) -> String {
         let plain = path.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+internal import CAnonLogCrypto
+
+extension KeyFile {
+    /// What shredding did.
+    public struct ShredResult: Sendable {
+        /// The oldest epoch whose key could be derived before.
+        public var previousEpoch: Int64
+        /// The oldest epoch whose key can be derived now; every earlier one is gone.
+        public var retainedEpoch: Int64
+        /// How often the key changes.
+        public var rotation: KeyRotation
+
+        /// Whether anything was shredded.
+        public var shredAny: Bool { retainedEpoch > previousEpoch }
+    }
+
+    /// Makes the epochs before `time` unlinkable forever.
+    ///
+    /// The stored key is ratcheted forward to the epoch that contains `time`, and the file is
+    /// replaced: the new contents are written to a temporary file and flushed, the old file is
+    /// overwritten in place with random bytes and flushed, then the new file is renamed over it
+    /// and the directory flushed. Keys of the shredded epochs cannot be derived from the new
+    /// key (the ratchet is one-way), so nobody, the operator included, can make their
+    /// pseudonyms again.
+    ///
+    /// Overwriting in place removes the old key from the file system's view; on copy-on-write
+    /// file systems and flash storage old blocks may survive below it, so keep key files on
+    /// storage you can trust (or on tmpfs with a backup elsewhere).
+    ///
+    /// - Parameters:
+    ///   - path: The key file.
+    ///   - time: Epochs that end before the epoch containing this Unix time are shredded.
+    /// - Returns: The epochs before and after.
+    /// - Throws: ``AnonLogError``: as ``load(from:)``; ``AnonLogError/Code/usage`` for a key
+    ///   without rotation (it has a single epoch: delete the file instead);
+    ///   ``AnonLogError/Code/ioError`` when the new file cannot be made durable.
+    public static func shred(at path: String, before time: Int64) throws(AnonLogError) -> ShredResult {
+        let record = try load(from: path)
+        guard record.rotation != .none else {
+            throw AnonLogError(
+                .usage, "this key has no rotation, so it has a single epoch; to destroy it, delete the key file",
+                location: .init(path: path))
+        }
+        let target = record.rotation.epoch(at: time)
+        var result = ShredResult(previousEpoch: record.epoch, retainedEpoch: record.epoch, rotation: record.rotation)
+        guard target > record.epoch, let newKey = record.key(forEpoch: target) else { return result }
+        var newRecord = record
+        newRecord.epoch = target
+        newRecord.key = newKey
+        try replace(at: path, with: newRecord)
+        result.retainedEpoch = target
+        return result
+    }
+
+    /// Replaces a key file's contents, overwriting the old bytes first.
+    static func replace(at path: String, with record: KeyRecord) throws(AnonLogError) {
+        let location = AnonLogError.Location(path: path)
+        let directory = parentDirectory(of: path)
+        let temporaryPath = "\(path).partial-\(getpid())-\(hex(try SecureRandom.bytes(count: 4)))"
+        var text = encode(record)
+        defer { text.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+        try writeDurably(text, to: temporaryPath, flags: O_CREAT | O_EXCL | O_WRONLY, location: location)
+
+        // Overwrite the old key where it lies before the name moves on to the new file.
+        var status = stat()
+        if stat(path, &status) == 0 {
+            let noise = try SecureRandom.bytes(count: Int(status.st_size))
+            do throws(AnonLogError) {
+                try writeDurably(noise, to: path, flags: O_WRONLY, location: location)
+            } catch {
+                unlink(temporaryPath)
+                throw error
+            }
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw AnonLogError(.ioError, "cannot rename the new key file into place", location: location, errno: code)
+        }
+        try synchronizeDirectory(directory, location: location)
+    }
+
+    /// Writes `bytes` at the start of `path` (opened with `flags`, mode 0600) and flushes it.
+    private static func writeDurably(
+        _ bytes: [UInt8], to path: String, flags: Int32, location: AnonLogError.Location
+    ) throws(AnonLogError) {
+        let descriptor = open(path, flags | O_CLOEXEC | O_NOCTTY, 0o600)
+        guard descriptor >= 0 else {
+            throw AnonLogError(.cannotCreateOutput, "cannot write key file", location: location, errno: errno)
+        }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, 0o600) == 0 else {
+            throw AnonLogError(.cannotCreateOutput, "cannot restrict key file to its owner", location: location, errno: errno)
+        }
+        let failure = bytes.withUnsafeBytes { buffer -> AnonLogError? in
+            do throws(AnonLogError) {
+                try writeAll(descriptor, buffer, location: location)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        guard fsync(descriptor) == 0 else {
+            throw AnonLogError(.ioError, "cannot flush key file", location: location, errno: errno)
+        }
+    }
+}
