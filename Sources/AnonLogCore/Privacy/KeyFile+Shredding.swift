@@ -113,3 +113,30 @@ extension KeyFile {
         }
     }
 }
+
+extension KeyFile {
+    /// Reads a raw key given as hex (for `anonlog key import`); whitespace around it is ignored.
+    ///
+    /// - Parameters:
+    ///   - text: The hex digits, as read from standard input.
+    ///   - mode: The mode the key is for; it sets the length.
+    /// - Returns: The key.
+    /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/configuration`` when the text is
+    ///   not `mode.keyByteCount` bytes of hex; the message never quotes it.
+    public static func decodeImportedKey(_ text: some Collection<UInt8>, mode: AnonymizationMode) throws(AnonLogError) -> SecretKey {
+        var bytes = Array(text)
+        defer { bytes.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        let start = bytes.firstIndex { !isSpace($0) } ?? bytes.count
+        let end = (bytes.lastIndex { !isSpace($0) } ?? -1) + 1
+        let location = AnonLogError.Location(path: "standard input")
+        return try bytes.withUnsafeBytes { (buffer) -> Result<SecretKey, AnonLogError> in
+            do throws(AnonLogError) {
+                let digits = UnsafeRawBufferPointer(rebasing: buffer[start..<max(start, end)])
+                return .success(try decodeHex(digits, expected: [mode.keyByteCount * 2], location: location, what: "the key"))
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+}

@@ -255,17 +255,17 @@ public enum KeyFile {
 
     /// Hexadecimal digits as a key; the errors give offsets and counts, never digits.
     static func decodeHex(
-        _ text: UnsafeRawBufferPointer, expected: [Int], location: AnonLogError.Location
+        _ text: UnsafeRawBufferPointer, expected: [Int], location: AnonLogError.Location, what subject: String = "key file"
     ) throws(AnonLogError) -> SecretKey {
         for offset in 0..<text.count where hexValue(text[offset]) == nil {
             var at = location
             if at.line == nil { at.byteOffset = offset }
-            throw AnonLogError(.configuration, "key file has a character that is not a hexadecimal digit", location: at)
+            throw AnonLogError(.configuration, "\(subject) has a character that is not a hexadecimal digit", location: at)
         }
         guard expected.contains(text.count) else {
             let what = text.isEmpty ? "is empty" : "holds \(text.count) hexadecimal digits"
             let wanted = expected.map(String.init).joined(separator: " or ")
-            throw AnonLogError(.configuration, "key file \(what); expected \(wanted)", location: location)
+            throw AnonLogError(.configuration, "\(subject) \(what); expected \(wanted)", location: location)
         }
         return SecretKey(byteCount: text.count / 2) { (key: UnsafeMutableRawBufferPointer) in
             for index in key.indices {

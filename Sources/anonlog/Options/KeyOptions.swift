@@ -18,11 +18,21 @@ struct KeyOptions: ParsableArguments {
     var keyFile: String?
 
     /// Loads the key, telling the user on standard error when a new default key was created.
-    func resolve() throws(AnonLogError) -> SecretKey {
-        let resolved = try KeyFile.resolve(explicitPath: keyFile, environment: ProcessEnvironment.current())
+    ///
+    /// - Parameter template: What a new default key is made for.
+    func resolveRecord(creating template: KeyTemplate = KeyTemplate()) throws(AnonLogError) -> KeyRecord {
+        let resolved = try KeyFile.resolve(explicitPath: keyFile, environment: ProcessEnvironment.current(), creating: template)
         if resolved.wasCreated {
             StandardError.print("anonlog: created a new key at \(resolved.path); back it up to keep pseudonyms stable")
         }
-        return resolved.key
+        return resolved.record
+    }
+
+    /// The key file to change: given, named by the environment, or the default; it must exist.
+    func existingPath() throws(AnonLogError) -> String {
+        let environment = ProcessEnvironment.current()
+        if let keyFile { return keyFile }
+        if let named = environment[KeyFile.environmentVariable], !named.isEmpty { return named }
+        return try KeyFile.defaultPath(environment: environment)
     }
 }

@@ -73,13 +73,7 @@ struct AnonymizeCommand: ParsableCommand {
 
     func run() throws {
         ShutdownRequest.installHandlers()
-        let secret: SecretKey
-        do {
-            secret = try key.resolve()
-        } catch {
-            StandardError.report(error)
-            throw ExitCode(error.code.exitStatus)
-        }
+        let secret = try reportingErrors { () throws(AnonLogError) in try key.resolveRecord().key }
         var options = AnonymizationOptions()
         options.pseudonymShape = pseudonymFormat
         options.forcedFormat = format
