@@ -12,6 +12,10 @@ public struct AnonymizationCounts: Sendable, Equatable {
     public var unknownFormatLines = 0
     /// Lines longer than the line limit, anonymized in pieces.
     public var oversizedLines = 0
+    /// Lines without a timestamp while keys rotate (they took the epoch of the last time seen).
+    public var linesWithoutTime = 0
+    /// Lines whose epoch key was shredded: their addresses and session ids were redacted.
+    public var linesInShreddedEpochs = 0
     /// Bytes read, after decompression.
     public var bytesIn = 0
     /// Bytes written, before compression.
@@ -53,6 +57,8 @@ public struct AnonymizationCounts: Sendable, Equatable {
         identifiersReplaced = -identifiersReplaced
         unknownFormatLines = -unknownFormatLines
         oversizedLines = -oversizedLines
+        linesWithoutTime = -linesWithoutTime
+        linesInShreddedEpochs = -linesInShreddedEpochs
         bytesIn = -bytesIn
         bytesOut = -bytesOut
         for index in formatLineCounts.indices { formatLineCounts[index] = -formatLineCounts[index] }
@@ -66,6 +72,8 @@ public struct AnonymizationCounts: Sendable, Equatable {
         identifiersReplaced += other.identifiersReplaced
         unknownFormatLines += other.unknownFormatLines
         oversizedLines += other.oversizedLines
+        linesWithoutTime += other.linesWithoutTime
+        linesInShreddedEpochs += other.linesInShreddedEpochs
         bytesIn += other.bytesIn
         bytesOut += other.bytesOut
         for index in formatLineCounts.indices { formatLineCounts[index] += other.formatLineCounts[index] }

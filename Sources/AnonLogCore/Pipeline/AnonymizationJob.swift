@@ -37,20 +37,20 @@ public enum AnonymizationJob {
     /// - Parameters:
     ///   - inputs: Paths, or `-` for standard input; empty means standard input.
     ///   - destination: Where the lines go.
-    ///   - key: The master key; subkeys for addresses and identifiers are derived from it.
+    ///   - keys: The key file's contents: mode, rotation and the oldest retained epoch's key.
     ///   - options: Formats, shapes and limits.
     /// - Returns: What was done and what failed.
     public static func run(
         inputs: [String],
         destination: OutputDestination,
-        key: SecretKey,
+        keys: KeyRecord,
         options: AnonymizationOptions = AnonymizationOptions()
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
         let anonymizer: LogAnonymizer
         do {
-            anonymizer = try LogAnonymizer(key: key, options: options)
+            anonymizer = try LogAnonymizer(keys: keys, options: options)
         } catch {
             report.fatalError = error
             return report
@@ -94,6 +94,7 @@ public enum AnonymizationJob {
             if report.fatalError != nil { break }
         }
         report.interruptingSignal = ShutdownRequest.signal
+        report.keyingError = lines.keyingError
 
         // Keep the new output unless it failed, or an interruption cut short inputs that are
         // files and still hold everything. Appended lines are in the file already: keep them.

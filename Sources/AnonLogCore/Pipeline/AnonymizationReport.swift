@@ -16,6 +16,8 @@ public struct AnonymizationReport: Sendable {
     public var fatalError: AnonLogError?
     /// The signal (SIGINT, SIGTERM) that stopped the job early, if one did.
     public var interruptingSignal: Int32?
+    /// A failure to key an epoch: the lines of that epoch had their addresses redacted.
+    public var keyingError: AnonLogError?
 
     /// The counts of all inputs together.
     public var total: AnonymizationCounts {
@@ -24,7 +26,7 @@ public struct AnonymizationReport: Sendable {
 
     /// Every error, the fatal one last.
     public var errors: [AnonLogError] {
-        inputs.compactMap(\.error) + (fatalError.map { [$0] } ?? [])
+        inputs.compactMap(\.error) + (keyingError.map { [$0] } ?? []) + (fatalError.map { [$0] } ?? [])
     }
 
     /// The status to exit with: 0 when everything succeeded; else the failure's code (the
@@ -32,6 +34,7 @@ public struct AnonymizationReport: Sendable {
     public var exitStatus: Int32 {
         if let fatalError { return fatalError.code.exitStatus }
         if let signal = interruptingSignal { return 128 + signal }
+        if let keyingError { return keyingError.code.exitStatus }
         if let error = inputs.lazy.compactMap(\.error).first { return error.code.exitStatus }
         return 0
     }
@@ -47,6 +50,8 @@ public struct AnonymizationReport: Sendable {
         if total.identifiersReplaced > 0 { parts.append("\(total.identifiersReplaced) session ids replaced") }
         parts.append("\(total.unknownFormatLines) in unknown format")
         if total.oversizedLines > 0 { parts.append("\(total.oversizedLines) oversized") }
+        if total.linesInShreddedEpochs > 0 { parts.append("\(total.linesInShreddedEpochs) in shredded epochs (redacted)") }
+        if total.linesWithoutTime > 0 { parts.append("\(total.linesWithoutTime) without a time") }
         parts.append("\(total.bytesIn) bytes in, \(total.bytesOut) out")
         let failed = inputs.filter { $0.error != nil }.count
         let inputsText = inputs.count == 1 ? "1 input" : "\(inputs.count) inputs"
@@ -74,6 +79,8 @@ public struct AnonymizationReport: Sendable {
             ("session_ids_replaced", .int(counts.identifiersReplaced)),
             ("unknown_format_lines", .int(counts.unknownFormatLines)),
             ("oversized_lines", .int(counts.oversizedLines)),
+            ("lines_without_time", .int(counts.linesWithoutTime)),
+            ("lines_in_shredded_epochs", .int(counts.linesInShreddedEpochs)),
             ("bytes_in", .int(counts.bytesIn)),
             ("bytes_out", .int(counts.bytesOut)),
             ("lines_by_format", .object(LogFormat.allCases.map { ($0.rawValue, .int(counts.linesByFormat[$0] ?? 0)) })),

@@ -9,28 +9,36 @@ internal import Darwin
 /// Rewrites lines: every address becomes its pseudonym, every uncertain token the redaction
 /// marker, every chat session id a keyed token; all other bytes are copied unchanged.
 ///
+/// With key rotation, each line is pseudonymized under the key of the epoch its own timestamp
+/// falls in (a line without one takes the last time seen). A line from a shredded epoch has
+/// its addresses and session ids redacted: its pseudonyms can no longer be made, and the raw
+/// values must not pass.
+///
 /// One instance belongs to one worker: it owns the scanner scratch space and the pseudonym
-/// cache, and counts what it did.
+/// caches, and counts what it did.
 final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private var scanner = AddressScanner()
-    private let pseudonyms: PseudonymCache<Pseudonymizer>
-    private let identifiers: IdentifierPseudonymizer?
+    private let epochs: EpochPseudonyms<Pseudonymizer>
+    private let rotation: KeyRotation
     private let recognizer: FormatRecognizer
     private let redactionMarker: [UInt8]
+    /// The epoch of the last line that carried a time.
+    private var lastEpoch: Int64?
+    /// Where lines before the first timestamp go: the epoch of the moment the run started.
+    private let fallbackEpoch: Int64
     /// What has been done so far.
     var counts = AnonymizationCounts()
 
-    init(
-        pseudonymizer: Pseudonymizer,
-        identifiers: IdentifierPseudonymizer?,
-        recognizer: FormatRecognizer,
-        redactionMarker: [UInt8]
-    ) {
-        self.pseudonyms = PseudonymCache(pseudonymizer)
-        self.identifiers = identifiers
+    init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, redactionMarker: [UInt8], now: Int64) {
+        self.epochs = epochs
+        self.rotation = epochs.record.rotation
         self.recognizer = recognizer
         self.redactionMarker = redactionMarker
+        self.fallbackEpoch = epochs.record.rotation.epoch(at: now)
     }
+
+    /// The first error met while keying an epoch, if any (its lines were redacted).
+    var keyingError: AnonLogError? { epochs.keyingError }
 
     /// Anonymizes every line in `chunk` into `output`.
     ///
@@ -53,12 +61,34 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
-            anonymize(line: line, identifier: identifiers == nil ? nil : fields?.sessionID, into: output)
+            let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            anonymize(line: line, epoch: epoch, identifier: fields?.sessionID, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
             lineStart = lineEnd + 1
         }
         counts.bytesIn += chunk.count
         counts.bytesOut += output.count - outputStart
+    }
+
+    /// The key epoch of a line: from its own time, else the last time seen.
+    @inline(__always)
+    private func epochIndex(of line: UnsafeRawBufferPointer, fields: LineFields?) -> Int64 {
+        guard rotation != .none else { return 0 }
+        if let fields, let range = fields.time {
+            let text = UnsafeRawBufferPointer(rebasing: line[range])
+            let seconds: Int64?
+            switch fields.format {
+            case .common, .combined, .vhostCombined: seconds = LogTimestamp.parseCommonLog(text)
+            case .nginxJSON, .chatJSON: seconds = LogTimestamp.parseISO8601(text)
+            }
+            if let seconds {
+                let epoch = rotation.epoch(at: seconds)
+                lastEpoch = epoch
+                return epoch
+            }
+        }
+        counts.linesWithoutTime += 1
+        return lastEpoch ?? fallbackEpoch
     }
 
     /// Anonymizes a piece of a line too long to hold, without recognising its format.
@@ -68,7 +98,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     ///   - endsLine: Whether the piece ends the line (its line is then counted).
     func anonymize(oversizedPiece piece: UnsafeRawBufferPointer, endsLine: Bool, into output: OutputBuffer) {
         let outputStart = output.count
-        anonymize(line: piece, identifier: nil, into: output)
+        anonymize(line: piece, epoch: epochs.epoch(lastEpoch ?? fallbackEpoch), identifier: nil, into: output)
         counts.bytesIn += piece.count
         counts.bytesOut += output.count - outputStart
         if endsLine {
@@ -78,39 +108,45 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     }
 
     /// Copies `line` with its addresses, uncertain tokens and identifier value replaced.
-    private func anonymize(line: UnsafeRawBufferPointer, identifier: Range<Int>?, into output: OutputBuffer) {
+    private func anonymize(
+        line: UnsafeRawBufferPointer, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, identifier: Range<Int>?, into output: OutputBuffer
+    ) {
         scanner.scan(line)
         var position = 0
-        var pendingIdentifier = identifier.flatMap { $0.isEmpty ? nil : $0 }
+        let addresses = epoch.addresses
+        let identifiers = epoch.identifiers
+        if addresses == nil { counts.linesInShreddedEpochs += 1 }
+        var pendingIdentifier = epochs.pseudonymizesIdentifiers ? identifier.flatMap { $0.isEmpty ? nil : $0 } : nil
         for match in scanner.matches {
             if let identifierRange = pendingIdentifier {
                 if match.start >= identifierRange.upperBound {
-                    position = replaceIdentifier(identifierRange, in: line, from: position, into: output)
+                    position = replaceIdentifier(identifierRange, in: line, from: position, with: identifiers, into: output)
                     pendingIdentifier = nil
                 } else if match.end > identifierRange.lowerBound {
                     continue  // inside the identifier value, which is replaced whole
                 }
             }
             output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
-            switch match.kind {
-            case .address(let address):
-                write(pseudonyms.pseudonym(for: address), spelling: match.spelling, into: output)
+            if case .address(let address) = match.kind, let addresses {
+                write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)
                 counts.addressesReplaced += 1
-            case .uncertain:
+            } else {
                 redactionMarker.withUnsafeBytes { output.append($0) }
                 counts.redactions += 1
             }
             position = match.end
         }
         if let identifierRange = pendingIdentifier {
-            position = replaceIdentifier(identifierRange, in: line, from: position, into: output)
+            position = replaceIdentifier(identifierRange, in: line, from: position, with: identifiers, into: output)
         }
         output.append(UnsafeRawBufferPointer(rebasing: line[position...]))
     }
 
-    /// Copies up to the identifier value, writes its token, and returns the offset after it.
+    /// Copies up to the identifier value, writes its token (or the redaction marker when the
+    /// epoch is shredded), and returns the offset after it.
     private func replaceIdentifier(
-        _ range: Range<Int>, in line: UnsafeRawBufferPointer, from position: Int, into output: OutputBuffer
+        _ range: Range<Int>, in line: UnsafeRawBufferPointer, from position: Int,
+        with identifiers: IdentifierPseudonymizer?, into output: OutputBuffer
     ) -> Int {
         output.append(UnsafeRawBufferPointer(rebasing: line[position..<range.lowerBound]))
         if let identifiers {
@@ -120,6 +156,9 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
                 return IdentifierPseudonymizer.tokenLength
             }
             counts.identifiersReplaced += 1
+        } else {
+            redactionMarker.withUnsafeBytes { output.append($0) }
+            counts.redactions += 1
         }
         return range.upperBound
     }

@@ -41,6 +41,16 @@ struct AnonymizeCommand: ParsableCommand {
     @OptionGroup var key: KeyOptions
 
     @Option(help: ArgumentHelp(
+        "How addresses are transformed: \(AnonymizationMode.allCases.map(\.rawValue).joined(separator: ", ")) (default: the key file's mode, hmac for a new key).",
+        valueName: "mode"))
+    var mode: AnonymizationMode?
+
+    @Option(help: ArgumentHelp(
+        "Key rotation by each record's own UTC time: none, daily, weekly, monthly (default: the key file's; none for a new key).",
+        valueName: "period"))
+    var rotate: KeyRotation?
+
+    @Option(help: ArgumentHelp(
         "How pseudonyms look: 'address' (an fd00::/8 IPv6 address, the default) or 'token' (16 hex digits).",
         valueName: "shape"))
     var pseudonymFormat: HMACPseudonymizer.Shape = .address
@@ -73,7 +83,11 @@ struct AnonymizeCommand: ParsableCommand {
 
     func run() throws {
         ShutdownRequest.installHandlers()
-        let secret = try reportingErrors { () throws(AnonLogError) in try key.resolveRecord().key }
+        let record = try reportingErrors { () throws(AnonLogError) -> KeyRecord in
+            let record = try key.resolveRecord(creating: KeyTemplate(mode: mode ?? .hmac, rotation: rotate ?? .none))
+            try KeySettingsCheck.verify(record, mode: mode, rotation: rotate)
+            return record
+        }
         var options = AnonymizationOptions()
         options.pseudonymShape = pseudonymFormat
         options.forcedFormat = format
@@ -81,7 +95,7 @@ struct AnonymizeCommand: ParsableCommand {
         options.pseudonymizeSessionIDs = !keepSessionIds
         let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
 
-        let report = AnonymizationJob.run(inputs: files, destination: destination, key: secret, options: options)
+        let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options)
 
         let closedPipe = report.fatalError?.code == .outputClosed
         for error in report.errors where error.code != .outputClosed {
