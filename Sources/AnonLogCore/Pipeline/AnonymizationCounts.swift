@@ -6,8 +6,13 @@ public struct AnonymizationCounts: Sendable, Equatable {
     public var addressesReplaced = 0
     /// Tokens that might have been addresses and were replaced by the redaction marker.
     public var redactions = 0
-    /// Identifier values (chat session ids) replaced by a keyed token.
+    /// Identifier values (chat session ids, configured fields and parameters) replaced by a
+    /// keyed token.
     public var identifiersReplaced = 0
+    /// Addresses left unchanged because they lie in a `--keep` network.
+    public var addressesKept = 0
+    /// E-mail addresses, phone and card numbers replaced by typed markers in free text.
+    public var textScrubbed = 0
     /// Lines in no known format (still scanned and anonymized).
     public var unknownFormatLines = 0
     /// Lines longer than the line limit, anonymized in pieces.
@@ -55,6 +60,8 @@ public struct AnonymizationCounts: Sendable, Equatable {
         addressesReplaced = -addressesReplaced
         redactions = -redactions
         identifiersReplaced = -identifiersReplaced
+        addressesKept = -addressesKept
+        textScrubbed = -textScrubbed
         unknownFormatLines = -unknownFormatLines
         oversizedLines = -oversizedLines
         linesWithoutTime = -linesWithoutTime
@@ -70,6 +77,8 @@ public struct AnonymizationCounts: Sendable, Equatable {
         addressesReplaced += other.addressesReplaced
         redactions += other.redactions
         identifiersReplaced += other.identifiersReplaced
+        addressesKept += other.addressesKept
+        textScrubbed += other.textScrubbed
         unknownFormatLines += other.unknownFormatLines
         oversizedLines += other.oversizedLines
         linesWithoutTime += other.linesWithoutTime

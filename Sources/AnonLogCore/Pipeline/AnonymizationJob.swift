@@ -6,8 +6,29 @@ public struct AnonymizationOptions: Sendable {
     public var forcedFormat: LogFormat?
     /// What replaces a token that might be an address but cannot be read as one.
     public var redactionMarker: String = "REDACTED"
+    /// JSON members whose string values are identifiers, replaced by keyed tokens (the chat
+    /// format's `session_id` by default).
+    public var identifierFields: [String] = ["session_id"]
+    /// Query-string, path and cookie parameters whose values are identifiers (`sid`, `PHPSESSID`).
+    public var identifierParameters: [String] = []
     /// Whether chat `session_id` values are replaced by keyed tokens.
-    public var pseudonymizeSessionIDs = true
+    public var pseudonymizeSessionIDs: Bool {
+        get { identifierFields.contains("session_id") }
+        set {
+            identifierFields.removeAll { $0 == "session_id" }
+            if newValue { identifierFields.append("session_id") }
+        }
+    }
+    /// Whether e-mail addresses, phone and card numbers in chat message text become markers.
+    public var scrubChatText = true
+    /// Whether they are also scrubbed from request URLs and referers.
+    public var scrubURLs = false
+    /// Whether HMAC pseudonyms begin with bits of a MAC of the client's network.
+    public var linkNetworks = false
+    /// The network prefix lengths for linked pseudonyms (and network statistics).
+    public var networkPrefixLengths = (ipv4: 24, ipv6: 48)
+    /// Networks whose addresses are left unchanged (`--keep`); empty by default.
+    public var keep = AddressKeepList()
     /// The longest line held whole; longer lines are anonymized in pieces.
     public var maximumLineLength = 64 << 20
     /// The zlib level for `.gz` output.

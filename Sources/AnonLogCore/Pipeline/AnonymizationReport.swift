@@ -47,7 +47,9 @@ public struct AnonymizationReport: Sendable {
             "\(total.addressesReplaced) addresses replaced",
             "\(total.redactions) redacted",
         ]
-        if total.identifiersReplaced > 0 { parts.append("\(total.identifiersReplaced) session ids replaced") }
+        if total.identifiersReplaced > 0 { parts.append("\(total.identifiersReplaced) identifiers replaced") }
+        if total.textScrubbed > 0 { parts.append("\(total.textScrubbed) e-mails/phones/cards scrubbed") }
+        if total.addressesKept > 0 { parts.append("\(total.addressesKept) kept (--keep)") }
         parts.append("\(total.unknownFormatLines) in unknown format")
         if total.oversizedLines > 0 { parts.append("\(total.oversizedLines) oversized") }
         if total.linesInShreddedEpochs > 0 { parts.append("\(total.linesInShreddedEpochs) in shredded epochs (redacted)") }
@@ -76,7 +78,9 @@ public struct AnonymizationReport: Sendable {
             ("lines", .int(counts.lines)),
             ("addresses_replaced", .int(counts.addressesReplaced)),
             ("redactions", .int(counts.redactions)),
-            ("session_ids_replaced", .int(counts.identifiersReplaced)),
+            ("identifiers_replaced", .int(counts.identifiersReplaced)),
+            ("text_scrubbed", .int(counts.textScrubbed)),
+            ("addresses_kept", .int(counts.addressesKept)),
             ("unknown_format_lines", .int(counts.unknownFormatLines)),
             ("oversized_lines", .int(counts.oversizedLines)),
             ("lines_without_time", .int(counts.linesWithoutTime)),

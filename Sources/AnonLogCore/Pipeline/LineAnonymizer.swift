@@ -21,7 +21,12 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private let epochs: EpochPseudonyms<Pseudonymizer>
     private let rotation: KeyRotation
     private let recognizer: FormatRecognizer
-    private let redactionMarker: [UInt8]
+    private let policy: LineRewritePolicy
+    private let scrubber = TextScrubber()
+    /// Scratch space, reused for every line.
+    private var replacements: [LineReplacement] = []
+    private var identifierRanges: [Range<Int>] = []
+    private var scrubbed: [(Range<Int>, TextScrubber.Kind)] = []
     /// The epoch of the last line that carried a time.
     private var lastEpoch: Int64?
     /// Where lines before the first timestamp go: the epoch of the moment the run started.
@@ -29,11 +34,11 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     /// What has been done so far.
     var counts = AnonymizationCounts()
 
-    init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, redactionMarker: [UInt8], now: Int64) {
+    init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, policy: LineRewritePolicy, now: Int64) {
         self.epochs = epochs
         self.rotation = epochs.record.rotation
         self.recognizer = recognizer
-        self.redactionMarker = redactionMarker
+        self.policy = policy
         self.fallbackEpoch = epochs.record.rotation.epoch(at: now)
     }
 
@@ -62,7 +67,8 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
             let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
-            anonymize(line: line, epoch: epoch, identifier: fields?.sessionID, into: output)
+            planReplacements(in: line, fields: fields)
+            anonymize(line: line, epoch: epoch, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
             lineStart = lineEnd + 1
         }
@@ -98,7 +104,8 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     ///   - endsLine: Whether the piece ends the line (its line is then counted).
     func anonymize(oversizedPiece piece: UnsafeRawBufferPointer, endsLine: Bool, into output: OutputBuffer) {
         let outputStart = output.count
-        anonymize(line: piece, epoch: epochs.epoch(lastEpoch ?? fallbackEpoch), identifier: nil, into: output)
+        replacements.removeAll(keepingCapacity: true)
+        anonymize(line: piece, epoch: epochs.epoch(lastEpoch ?? fallbackEpoch), into: output)
         counts.bytesIn += piece.count
         counts.bytesOut += output.count - outputStart
         if endsLine {
@@ -107,58 +114,109 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         }
     }
 
-    /// Copies `line` with its addresses, uncertain tokens and identifier value replaced.
-    private func anonymize(
-        line: UnsafeRawBufferPointer, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, identifier: Range<Int>?, into output: OutputBuffer
-    ) {
+    /// Finds the identifier values and free-text pieces of `line` that get replaced, in order.
+    private func planReplacements(in line: UnsafeRawBufferPointer, fields: LineFields?) {
+        replacements.removeAll(keepingCapacity: true)
+        if !policy.identifiers.isEmpty {
+            identifierRanges.removeAll(keepingCapacity: true)
+            policy.identifiers.locate(in: line, into: &identifierRanges)
+            for range in identifierRanges { replacements.append(LineReplacement(range: range, kind: .identifier)) }
+        }
+        if let fields {
+            scrubbed.removeAll(keepingCapacity: true)
+            if policy.scrubChatText, fields.format == .chatJSON, let text = fields.text {
+                scrubber.scrub(line, in: text, into: &scrubbed)
+            }
+            if policy.scrubURLs {
+                if let request = fields.request { scrubber.scrub(line, in: request, into: &scrubbed) }
+                if let referer = fields.referer { scrubber.scrub(line, in: referer, into: &scrubbed) }
+            }
+            for (range, kind) in scrubbed { replacements.append(LineReplacement(range: range, kind: .text(kind))) }
+        }
+        guard replacements.count > 1 else { return }
+        replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
+        // Overlapping pieces become one, replaced as the first of them.
+        var kept = 0
+        for index in 1..<replacements.count {
+            if replacements[index].range.lowerBound < replacements[kept].range.upperBound {
+                let upper = max(replacements[kept].range.upperBound, replacements[index].range.upperBound)
+                replacements[kept].range = replacements[kept].range.lowerBound..<upper
+            } else {
+                kept += 1
+                replacements[kept] = replacements[index]
+            }
+        }
+        replacements.removeLast(replacements.count - kept - 1)
+    }
+
+    /// Copies `line` with its addresses, uncertain tokens and planned replacements rewritten.
+    ///
+    /// An address inside a planned replacement (an e-mail's domain literal, a session id that
+    /// happens to be an address) goes with it; one that straddles its edge widens it.
+    private func anonymize(line: UnsafeRawBufferPointer, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, into output: OutputBuffer) {
         scanner.scan(line)
         var position = 0
         let addresses = epoch.addresses
-        let identifiers = epoch.identifiers
         if addresses == nil { counts.linesInShreddedEpochs += 1 }
-        var pendingIdentifier = epochs.pseudonymizesIdentifiers ? identifier.flatMap { $0.isEmpty ? nil : $0 } : nil
+        var next = 0
         for match in scanner.matches {
-            if let identifierRange = pendingIdentifier {
-                if match.start >= identifierRange.upperBound {
-                    position = replaceIdentifier(identifierRange, in: line, from: position, with: identifiers, into: output)
-                    pendingIdentifier = nil
-                } else if match.end > identifierRange.lowerBound {
-                    continue  // inside the identifier value, which is replaced whole
-                }
+            while next < replacements.count, replacements[next].range.upperBound <= match.start {
+                position = replace(replacements[next], in: line, from: position, epoch: epoch, into: output)
+                next += 1
+            }
+            if next < replacements.count, replacements[next].range.lowerBound < match.end {
+                let range = replacements[next].range
+                replacements[next].range = min(range.lowerBound, match.start)..<max(range.upperBound, match.end)
+                continue
             }
             output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
             if case .address(let address) = match.kind, let addresses {
-                write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)
-                counts.addressesReplaced += 1
+                if policy.keep.isEmpty || !policy.keep.contains(address) {
+                    write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)
+                    counts.addressesReplaced += 1
+                } else {
+                    output.append(UnsafeRawBufferPointer(rebasing: line[match.start..<match.end]))
+                    counts.addressesKept += 1
+                }
             } else {
-                redactionMarker.withUnsafeBytes { output.append($0) }
+                policy.redactionMarker.withUnsafeBytes { output.append($0) }
                 counts.redactions += 1
             }
             position = match.end
         }
-        if let identifierRange = pendingIdentifier {
-            position = replaceIdentifier(identifierRange, in: line, from: position, with: identifiers, into: output)
+        while next < replacements.count {
+            position = replace(replacements[next], in: line, from: position, epoch: epoch, into: output)
+            next += 1
         }
         output.append(UnsafeRawBufferPointer(rebasing: line[position...]))
     }
 
-    /// Copies up to the identifier value, writes its token (or the redaction marker when the
-    /// epoch is shredded), and returns the offset after it.
-    private func replaceIdentifier(
-        _ range: Range<Int>, in line: UnsafeRawBufferPointer, from position: Int,
-        with identifiers: IdentifierPseudonymizer?, into output: OutputBuffer
+    /// Copies up to a planned replacement, writes it, and returns the offset after it.
+    ///
+    /// An identifier gets its keyed token, or the redaction marker when its epoch is shredded.
+    private func replace(
+        _ replacement: LineReplacement, in line: UnsafeRawBufferPointer, from position: Int,
+        epoch: EpochPseudonyms<Pseudonymizer>.Epoch, into output: OutputBuffer
     ) -> Int {
+        let range = replacement.range
         output.append(UnsafeRawBufferPointer(rebasing: line[position..<range.lowerBound]))
-        if let identifiers {
-            let value = UnsafeRawBufferPointer(rebasing: line[range])
-            output.appendWithin(IdentifierPseudonymizer.tokenLength) { buffer in
-                identifiers.writeToken(for: value, into: buffer)
-                return IdentifierPseudonymizer.tokenLength
+        switch replacement.kind {
+        case .identifier:
+            if let identifiers = epoch.identifiers {
+                let value = UnsafeRawBufferPointer(rebasing: line[range])
+                output.appendWithin(IdentifierPseudonymizer.tokenLength) { buffer in
+                    identifiers.writeToken(for: value, into: buffer)
+                    return IdentifierPseudonymizer.tokenLength
+                }
+                counts.identifiersReplaced += 1
+            } else {
+                policy.redactionMarker.withUnsafeBytes { output.append($0) }
+                counts.redactions += 1
             }
-            counts.identifiersReplaced += 1
-        } else {
-            redactionMarker.withUnsafeBytes { output.append($0) }
-            counts.redactions += 1
+        case .text(let kind):
+            let marker = kind.marker
+            output.append(UnsafeRawBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount))
+            counts.textScrubbed += 1
         }
         return range.upperBound
     }

@@ -24,14 +24,14 @@ public final class LogAnonymizer {
         guard keys.mode == .hmac else {
             throw AnonLogError(.usage, "mode \(keys.mode.rawValue) is not available in this build")
         }
-        let shape = options.pseudonymShape
-        let epochs = EpochPseudonyms<HMACPseudonymizer>(record: keys, pseudonymizeIdentifiers: options.pseudonymizeSessionIDs) {
-            (key) throws(AnonLogError) in HMACPseudonymizer(key: try key.subkey(purpose: .address), shape: shape)
+        let policy = LineRewritePolicy(options: options)
+        let epochs = EpochPseudonyms<HMACPseudonymizer>(record: keys, pseudonymizeIdentifiers: !policy.identifiers.isEmpty) {
+            (key) throws(AnonLogError) in try HMACPseudonymizer(epochKey: key, options: options)
         }
         lines = LineAnonymizer(
             epochs: epochs,
             recognizer: FormatRecognizer(forcedFormat: options.forcedFormat),
-            redactionMarker: Array(options.redactionMarker.utf8),
+            policy: policy,
             now: Int64(time(nil))
         )
     }

@@ -14,6 +14,9 @@ public struct KeyPurpose: Hashable, Sendable, CustomStringConvertible {
 
     /// Pseudonyms of IP addresses.
     public static let address = KeyPurpose(label: "address")
+    /// Network MACs: the leading bits of network-linked pseudonyms, and network pseudonyms in
+    /// statistics.
+    public static let network = KeyPurpose(label: "network")
     /// Pseudonyms of chat session identifiers.
     public static let sessionIdentifier = KeyPurpose(label: "session-identifier")
 

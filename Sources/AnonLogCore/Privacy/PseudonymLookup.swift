@@ -24,7 +24,7 @@ public enum PseudonymLookup {
         guard keys.mode == .hmac else {
             throw AnonLogError(.usage, "mode \(keys.mode.rawValue) is not available in this build")
         }
-        let pseudonymizer = HMACPseudonymizer(key: try key.subkey(purpose: .address), shape: options.pseudonymShape)
+        let pseudonymizer = try HMACPseudonymizer(epochKey: key, options: options)
         return withUnsafeTemporaryAllocation(byteCount: pseudonymizer.maximumLength, alignment: 1) { buffer in
             let length = pseudonymizer.writePseudonym(for: address, into: buffer)
             return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)

@@ -66,6 +66,28 @@ struct AnonymizeCommand: ParsableCommand {
     @Flag(help: "Leave chat session_id values as they are (they are replaced by keyed tokens by default).")
     var keepSessionIds = false
 
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp("JSON fields whose values are identifiers to replace by keyed tokens, comma-separated (session_id by default).", valueName: "names"))
+    var pseudonymizeField: [String] = []
+
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp("Query-string, path and cookie parameters whose values are identifiers (e.g. sid,token,PHPSESSID), comma-separated.", valueName: "names"))
+    var pseudonymizeParam: [String] = []
+
+    @OptionGroup var networks: NetworkLinkingOptions
+
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp("Leave addresses in this network unchanged (your own load balancers, health checks); repeatable.", valueName: "cidr"))
+    var keep: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Where e-mail addresses, phone and card numbers become [email], [phone], [card]: chat-text (default), urls, both, or none.",
+        valueName: "where"))
+    var scrub: ScrubScope = .chatText
+
     @Flag(name: .shortAndLong, help: "Do not print the summary on standard error.")
     var quiet = false
 
@@ -92,7 +114,15 @@ struct AnonymizeCommand: ParsableCommand {
         options.pseudonymShape = pseudonymFormat
         options.forcedFormat = format
         options.redactionMarker = redactionMarker
-        options.pseudonymizeSessionIDs = !keepSessionIds
+        let fields = pseudonymizeField.flatMap { $0.split(separator: ",").map(String.init) }
+        options.identifierFields = (fields.isEmpty ? ["session_id"] : fields).filter { !(keepSessionIds && $0 == "session_id") }
+        options.identifierParameters = pseudonymizeParam.flatMap { $0.split(separator: ",").map(String.init) }
+        networks.apply(to: &options)
+        options.scrubChatText = scrub == .chatText || scrub == .both
+        options.scrubURLs = scrub == .urls || scrub == .both
+        for network in keep {
+            try reportingErrors { () throws(AnonLogError) in try options.keep.add(network) }
+        }
         let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
 
         let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options)
@@ -114,4 +144,12 @@ struct AnonymizeCommand: ParsableCommand {
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
+}
+
+/// Where free-text scrubbing applies.
+enum ScrubScope: String, ExpressibleByArgument, CaseIterable {
+    case chatText = "chat-text"
+    case urls
+    case both
+    case none
 }

@@ -26,12 +26,15 @@ struct LookupCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The pseudonym shape the logs were written with: address or token.", valueName: "shape"))
     var pseudonymFormat: HMACPseudonymizer.Shape = .address
 
+    @OptionGroup var networks: NetworkLinkingOptions
+
     func run() throws {
         guard let parsed = IPAddress(address) else {
             throw ValidationError("'\(address)' is not an IPv4 or IPv6 address")
         }
         var options = AnonymizationOptions()
         options.pseudonymShape = pseudonymFormat
+        networks.apply(to: &options)
         let time = at?.seconds ?? Int64(Glibc.time(nil))
         let pseudonym = try reportingErrors { () throws(AnonLogError) -> String in
             let record = try key.resolveRecord()
