@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// How to anonymize: the choices a user makes on the command line.
 public struct AnonymizationOptions: Sendable {
     /// How pseudonyms are written.
@@ -33,6 +41,8 @@ public struct AnonymizationOptions: Sendable {
     public var maximumLineLength = 64 << 20
     /// The zlib level for `.gz` output.
     public var gzipLevel = 6
+    /// Worker threads; `nil` for one per core.
+    public var threads: Int?
 
     public init() {}
 }
@@ -69,19 +79,18 @@ public enum AnonymizationJob {
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
-        let anonymizer: LogAnonymizer
-        do {
-            anonymizer = try LogAnonymizer(keys: keys, options: options)
-        } catch {
-            report.fatalError = error
-            return report
-        }
-        let lines = anonymizer.lines
-        let stream = StreamAnonymizer(lines: lines, maximumLineLength: options.maximumLineLength)
-
         let output: JobOutput
+        let pipeline: ChunkPipeline<HMACPseudonymizer>
         do {
-            output = try JobOutput(destination, gzipLevel: options.gzipLevel)
+            let now = Int64(time(nil))
+            var workers: [LineAnonymizer<HMACPseudonymizer>] = []
+            for _ in 0..<max(1, options.threads ?? ProcessorCount.online) {
+                workers.append(try LogAnonymizer.makeLines(keys: keys, options: options, now: now))
+            }
+            output = try JobOutput(destination)
+            pipeline = try ChunkPipeline(
+                workers: workers, gzipLevel: output.isCompressed ? options.gzipLevel : nil,
+                maximumLineLength: options.maximumLineLength)
         } catch {
             report.fatalError = error
             return report
@@ -90,13 +99,13 @@ public enum AnonymizationJob {
         var readStandardInput = false
         for path in inputs {
             if ShutdownRequest.isRequested { break }
-            let before = lines.counts
+            let before = pipeline.counts
             var inputError: AnonLogError?
             do throws(AnonLogError) {
                 let input = try OpenedInput.open(path: path)
                 if path == "-" { readStandardInput = true }
                 do throws(StreamFailure) {
-                    try stream.run(input.source, into: output.sink)
+                    try pipeline.run(input.source, into: output.sink)
                 } catch {
                     switch error {
                     case .input(let damage):
@@ -109,13 +118,13 @@ public enum AnonymizationJob {
             } catch {
                 inputError = error
             }
-            var counts = lines.counts
+            var counts = pipeline.counts
             counts.subtract(before)
             report.inputs.append(InputReport(name: path, counts: counts, error: inputError))
             if report.fatalError != nil { break }
         }
         report.interruptingSignal = ShutdownRequest.signal
-        report.keyingError = lines.keyingError
+        report.keyingError = pipeline.workers.lazy.compactMap(\.keyingError).first
 
         // Keep the new output unless it failed, or an interruption cut short inputs that are
         // files and still hold everything. Appended lines are in the file already: keep them.
@@ -130,32 +139,27 @@ public enum AnonymizationJob {
     }
 }
 
-/// The output of a job: standard output or a file, gzip-compressed or not.
+/// The output of a job: standard output or a file. For a `.gz` path the pipeline writes gzip
+/// members itself (one per chunk, compressed by the workers in parallel).
 private struct JobOutput {
     let sink: any ByteSink
     let isAppending: Bool
+    let isCompressed: Bool
     private let file: OutputFile?
 
-    init(_ destination: OutputDestination, gzipLevel: Int) throws(AnonLogError) {
+    init(_ destination: OutputDestination) throws(AnonLogError) {
         switch destination {
         case .standardOutput:
             file = nil
             isAppending = false
+            isCompressed = false
             sink = FileDescriptorSink.standardOutput()
         case .file(let path, let append):
             let file = append ? try OutputFile.append(path: path) : try OutputFile.create(path: path)
             self.file = file
             isAppending = append
-            if path.hasSuffix(".gz") {
-                do {
-                    sink = try GzipDeflatingSink(wrapping: file.sink, level: gzipLevel)
-                } catch {
-                    file.abandon()
-                    throw error
-                }
-            } else {
-                sink = file.sink
-            }
+            isCompressed = path.hasSuffix(".gz")
+            sink = file.sink
         }
     }
 

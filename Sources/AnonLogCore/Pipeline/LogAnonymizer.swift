@@ -21,6 +21,11 @@ public final class LogAnonymizer {
     ///   - options: Shapes, formats and the redaction marker.
     /// - Throws: ``AnonLogError`` when the mode is not one this build can run.
     public init(keys: KeyRecord, options: AnonymizationOptions = AnonymizationOptions()) throws(AnonLogError) {
+        lines = try Self.makeLines(keys: keys, options: options, now: Int64(time(nil)))
+    }
+
+    /// A line rewriter for one worker: its own epochs, caches and counters.
+    static func makeLines(keys: KeyRecord, options: AnonymizationOptions, now: Int64) throws(AnonLogError) -> LineAnonymizer<HMACPseudonymizer> {
         guard keys.mode == .hmac else {
             throw AnonLogError(.usage, "mode \(keys.mode.rawValue) is not available in this build")
         }
@@ -28,11 +33,11 @@ public final class LogAnonymizer {
         let epochs = EpochPseudonyms<HMACPseudonymizer>(record: keys, pseudonymizeIdentifiers: !policy.identifiers.isEmpty) {
             (key) throws(AnonLogError) in try HMACPseudonymizer(epochKey: key, options: options)
         }
-        lines = LineAnonymizer(
+        return LineAnonymizer(
             epochs: epochs,
             recognizer: FormatRecognizer(forcedFormat: options.forcedFormat),
             policy: policy,
-            now: Int64(time(nil))
+            now: now
         )
     }
 

@@ -19,7 +19,7 @@ internal import Darwin
 public final class OutputFile {
     /// The target path.
     public let path: String
-    /// Where to write; its name is the target path. Wrap it in a ``GzipDeflatingSink`` for
+    /// Where to write; its name is the target path. Wrap it in a ``GzipDeflatingSink`` (or write gzip members) for
     /// compressed output. After ``commit()`` or ``abandon()`` its writes fail.
     public let sink: FileDescriptorSink
     /// The temporary file renamed over the target on commit; `nil` when appending.

@@ -2,7 +2,7 @@
 ///
 /// Implementations are value types owned by one worker thread; they are keyed once when they
 /// are made and do no allocation per address.
-public protocol AddressPseudonymizer {
+public protocol AddressPseudonymizer: SendableMetatype {
     /// The most bytes ``writePseudonym(for:into:)`` ever writes.
     var maximumLength: Int { get }
 

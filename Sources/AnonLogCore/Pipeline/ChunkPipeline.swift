@@ -1,0 +1,221 @@
+/// A failure while anonymizing one stream, on the side it happened.
+enum StreamFailure: Error {
+    /// Reading or decoding the input failed; everything before it was written.
+    case input(AnonLogError)
+    /// Writing the output failed.
+    case output(AnonLogError)
+}
+
+/// Anonymizes a source into a sink on every core, keeping the output in input order.
+///
+/// The calling thread reads (and inflates) into fixed-size chunks cut at line ends; worker
+/// threads, each with its own ``LineAnonymizer`` (scanner, caches, counters), rewrite chunks and,
+/// for gzip output, compress each into its own gzip member; a writer thread hands the results
+/// to the sink strictly in sequence. A fixed set of chunks circulates, so a slow sink stops the
+/// reader (back-pressure) instead of letting memory grow.
+///
+/// From a live source (pipe, terminal) a chunk is dispatched as soon as a read returns with a
+/// complete line, and the sink is flushed after it: no line waits for the next.
+final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
+    /// The workers' line rewriters, one per worker thread.
+    let workers: [LineAnonymizer<Pseudonymizer>]
+    private let encoders: [GzipMemberEncoder?]
+    private let chunkSize: Int
+    private let maximumLineLength: Int
+    private let chunks: [PipelineChunk]
+
+    /// - Parameters:
+    ///   - workers: One line rewriter per worker thread (at least one).
+    ///   - gzipLevel: Compress the output into gzip members at this level, or `nil` for plain.
+    ///   - chunkSize: The size of a chunk; lines longer than it grow their chunk.
+    ///   - maximumLineLength: The longest line held whole; longer ones go in pieces.
+    init(
+        workers: [LineAnonymizer<Pseudonymizer>], gzipLevel: Int?, chunkSize: Int = 1 << 20,
+        maximumLineLength: Int = 64 << 20
+    ) throws(AnonLogError) {
+        precondition(!workers.isEmpty, "a pipeline needs a worker")
+        self.workers = workers
+        var encoders: [GzipMemberEncoder?] = []
+        for _ in workers { encoders.append(try gzipLevel.map { (level) throws(AnonLogError) in try GzipMemberEncoder(level: level) }) }
+        self.encoders = encoders
+        self.chunkSize = chunkSize
+        self.maximumLineLength = max(maximumLineLength, chunkSize)
+        // Enough chunks for every worker to hold one while the reader fills one and the writer
+        // drains one or two.
+        self.chunks = (0..<(workers.count * 2 + 2)).map { _ in PipelineChunk(capacity: chunkSize) }
+    }
+
+    /// The counts of all workers together.
+    var counts: AnonymizationCounts {
+        workers.reduce(into: AnonymizationCounts()) { $0.add($1.counts) }
+    }
+
+    /// Anonymizes `source` into `sink` until the input ends or a shutdown is requested.
+    ///
+    /// The sink is flushed at the end but not finished: several inputs may share one output.
+    ///
+    /// - Throws: ``StreamFailure/input(_:)`` after writing everything read before the damage
+    ///   (a partial last line gets a line feed), ``StreamFailure/output(_:)`` when the sink fails.
+    func run(_ source: any ByteSource, into sink: any ByteSink) throws(StreamFailure) {
+        let state = PipelineState(chunks: chunks)
+        let live = source.isLive
+        let sinkBox = UncheckedBox(sink)
+        let writer = WorkerThread { [state] in
+            WorkerThread.blockStopSignals()
+            Self.write(state: state, sink: sinkBox.value, live: live)
+        }
+        let threads = workers.indices.map { index in
+            let worker = UncheckedBox(workers[index])
+            let encoder = UncheckedBox(encoders[index])
+            return WorkerThread { [state] in
+                WorkerThread.blockStopSignals()
+                Self.work(state: state, lines: worker.value, encoder: encoder.value)
+            }
+        }
+        let inputError = read(source, into: state)
+        state.finishDispatching()
+        for thread in threads { thread.join() }
+        writer.join()
+
+        if let failure = state.outputFailure { throw .output(failure) }
+        do {
+            try sink.flush()
+        } catch {
+            throw .output(error)
+        }
+        if let inputError { throw .input(inputError) }
+    }
+
+    // MARK: - Reader (the calling thread)
+
+    /// Fills chunks from the source and dispatches them; returns the input error, if any.
+    private func read(_ source: any ByteSource, into state: PipelineState) -> AnonLogError? {
+        var carry: [UInt8] = []
+        var inOversizedLine = false
+        while !state.isCancelled {
+            guard let chunk = state.takeFreeChunk() else { return nil }
+            chunk.reset()
+            chunk.append(carry)
+            carry.removeAll(keepingCapacity: true)
+            var ended = false
+            var failure: AnonLogError?
+            var searchFrom = 0
+            var cut = 0
+            while true {
+                if chunk.count == chunk.capacity {
+                    if chunk.capacity < maximumLineLength {
+                        chunk.grow(to: min(chunk.capacity * 2, maximumLineLength))
+                    } else {
+                        break  // an oversized line: cut below where no address can be split
+                    }
+                }
+                let read: Int
+                do {
+                    read = try source.read(into: chunk.freeSpace)
+                } catch {
+                    failure = error
+                    ended = true
+                    break
+                }
+                if read == 0 {
+                    ended = true
+                    break
+                }
+                chunk.count += read
+                if let newline = chunk.lastNewline(from: searchFrom) {
+                    cut = newline + 1
+                    if source.isLive || chunk.count >= chunkSize { break }
+                }
+                searchFrom = chunk.count
+                if ShutdownRequest.isRequested && !source.isLive {
+                    ended = true
+                    break
+                }
+            }
+            if inOversizedLine {
+                // The rest of a line too long to hold: up to its line feed, or another piece.
+                if let newline = chunk.firstNewline() {
+                    cut = newline + 1
+                    chunk.kind = .oversizedPiece(endsLine: true)
+                    inOversizedLine = false
+                } else if ended {
+                    cut = chunk.count
+                    chunk.kind = .oversizedPiece(endsLine: true)
+                    inOversizedLine = false
+                } else {
+                    cut = chunk.safeCut()
+                    chunk.kind = .oversizedPiece(endsLine: false)
+                }
+            } else if ended {
+                cut = chunk.count  // the last line, complete or not
+                chunk.kind = .lines
+            } else if cut > 0 {
+                chunk.kind = .lines
+            } else {
+                // Full at the line limit without a line feed: the start of an oversized line.
+                cut = chunk.safeCut()
+                chunk.kind = .oversizedPiece(endsLine: false)
+                inOversizedLine = true
+            }
+            carry.append(contentsOf: chunk.bytes(from: cut))
+            chunk.count = cut
+            chunk.damaged = failure != nil
+            if chunk.count > 0 || chunk.damaged {
+                state.dispatch(chunk)
+            } else {
+                state.release(chunk)
+            }
+            if ended { return failure }
+        }
+        return nil
+    }
+
+    // MARK: - Workers
+
+    private static func work(state: PipelineState, lines: LineAnonymizer<Pseudonymizer>, encoder: GzipMemberEncoder?) {
+        while let chunk = state.takeReadyChunk() {
+            chunk.output.removeAll()
+            let input = chunk.inputBytes
+            switch chunk.kind {
+            case .lines:
+                lines.anonymize(lines: input, into: chunk.output)
+            case .oversizedPiece(let endsLine):
+                lines.anonymize(oversizedPiece: input, endsLine: endsLine, into: chunk.output)
+            }
+            if chunk.damaged, input.count > 0, input[input.count - 1] != 0x0A {
+                // After damage the next input follows; do not glue its first line to this one.
+                chunk.output.append(UInt8(ascii: "\n"))
+                lines.counts.bytesOut += 1
+            }
+            if let encoder {
+                chunk.encoded.removeAll()
+                if chunk.output.count > 0 { encoder.encode(chunk.output.bytes, into: chunk.encoded) }
+            }
+            state.complete(chunk)
+        }
+    }
+
+    // MARK: - Writer
+
+    private static func write(state: PipelineState, sink: any ByteSink, live: Bool) {
+        while let chunk = state.takeNextCompletedChunk() {
+            if state.outputFailure == nil {
+                let bytes = chunk.encoded.count > 0 ? chunk.encoded.bytes : chunk.output.bytes
+                do {
+                    if bytes.count > 0 { try sink.write(bytes) }
+                    if live { try sink.flush() }
+                } catch {
+                    state.fail(error)
+                }
+            }
+            state.release(chunk)
+        }
+    }
+}
+
+/// A value handed to another thread that the pipeline's protocol keeps from being shared:
+/// each worker's rewriter and encoder is used by that worker alone, the sink by the writer.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
