@@ -88,6 +88,12 @@ struct AnonymizeCommand: ParsableCommand {
         valueName: "where"))
     var scrub: ScrubScope = .chatText
 
+    @Option(help: ArgumentHelp("Worker threads (default: one per core).", valueName: "count"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("The gzip level for a .gz output, 1 (fastest) to 9 (smallest).", valueName: "level"))
+    var gzipLevel = 6
+
     @Flag(name: .shortAndLong, help: "Do not print the summary on standard error.")
     var quiet = false
 
@@ -97,6 +103,12 @@ struct AnonymizeCommand: ParsableCommand {
     func validate() throws {
         if append && output == nil {
             throw ValidationError("--append needs -o PATH")
+        }
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be at least 1")
+        }
+        if !(1...9).contains(gzipLevel) {
+            throw ValidationError("--gzip-level must be 1 to 9")
         }
         if redactionMarker.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             throw ValidationError("--redaction-marker must not contain line breaks")
@@ -118,6 +130,8 @@ struct AnonymizeCommand: ParsableCommand {
         options.identifierFields = (fields.isEmpty ? ["session_id"] : fields).filter { !(keepSessionIds && $0 == "session_id") }
         options.identifierParameters = pseudonymizeParam.flatMap { $0.split(separator: ",").map(String.init) }
         networks.apply(to: &options)
+        options.threads = threads
+        options.gzipLevel = gzipLevel
         options.scrubChatText = scrub == .chatText || scrub == .both
         options.scrubURLs = scrub == .urls || scrub == .both
         for network in keep {
