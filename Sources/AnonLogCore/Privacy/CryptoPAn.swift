@@ -111,22 +111,28 @@ public final class CryptoPAn {
     /// The pad bits that flip the first `width` bits of `address` (left-aligned).
     @inline(__always)
     private func walkPad(_ address: UInt128, width: Int, cache: PrefixPadCache) -> UInt128 {
-        var (known, result) = cache.lookup(address)
+        let (known, cached) = cache.lookup(address)
         let count = width - known
         let input = blocks
         let output = blocks + 128 * AESBlockCipher.blockByteCount
+        // The block of position p is the first p bits of the address and the rest of the pad:
+        // each next block takes one more address bit. Halves and masking shifts keep it cheap.
+        let addressMask = known == 0 ? 0 : ~UInt128(0) &<< (128 - known)
+        var block = Bits128((address & addressMask) | (pad & ~addressMask))
+        let addressWords = Bits128(address)
         for index in 0..<count {
-            // The first `position` bits of the address, the rest of the pad.
-            let addressMask = ~UInt128(0) << (128 - (known + index))
-            let block = (address & addressMask) | (pad & ~addressMask)
-            input.storeBytes(of: block.bigEndian, toByteOffset: index * 16, as: UInt128.self)
+            input.storeBytes(of: block.high.bigEndian, toByteOffset: index &* 16, as: UInt64.self)
+            input.storeBytes(of: block.low.bigEndian, toByteOffset: index &* 16 &+ 8, as: UInt64.self)
+            block.copyBit(known &+ index, from: addressWords)
         }
         cipher.process(input, into: output, blockCount: count)
-        for index in 0..<count where output.load(fromByteOffset: index * 16, as: UInt8.self) & 0x80 != 0 {
-            result |= UInt128(1) << (127 - (known + index))
+        var result = Bits128(cached)
+        for index in 0..<count {
+            // The first bit of each encrypted block.
+            result.setBit(known &+ index, to: output.load(fromByteOffset: index &* 16, as: UInt8.self) &>> 7)
         }
-        cache.store(address, pad: result, above: known)
-        return result
+        cache.store(address, pad: result.value, above: known)
+        return result.value
     }
 
     // MARK: - Decryption

@@ -23,6 +23,7 @@ public final class IPCryptNDX {
         /// The encrypted 16-byte address, its first byte most significant.
         public var block: UInt128
 
+        /// An output from its two halves.
         public init(tweak: UInt128, block: UInt128) {
             self.tweak = tweak
             self.block = block

@@ -115,26 +115,30 @@ public final class IPCryptPFX {
     @inline(__always)
     private func walkPad(_ address: UInt128, isIPv4: Bool) -> UInt128 {
         let cache = isIPv4 ? ipv4Cache : ipv6Cache
-        var (known, result) = cache.lookup(address)
-        let count = (isIPv4 ? 32 : 128) - known
+        let (known, cached) = cache.lookup(address)
+        let count = (isIPv4 ? 32 : 128) &- known
         let input = blocks
         let output1 = blocks + 128 * AESBlockCipher.blockByteCount
         let output2 = blocks + 256 * AESBlockCipher.blockByteCount
+        // Each next padded prefix is the last one shifted left with the next address bit.
+        var block = Bits128(Self.paddedPrefix(address, length: known, isIPv4: isIPv4))
+        let addressBits = Bits128(address)
         for index in 0..<count {
-            let block = Self.paddedPrefix(address, length: known + index, isIPv4: isIPv4)
-            input.storeBytes(of: block.bigEndian, toByteOffset: index * 16, as: UInt128.self)
+            input.storeBytes(of: block.high.bigEndian, toByteOffset: index &* 16, as: UInt64.self)
+            input.storeBytes(of: block.low.bigEndian, toByteOffset: index &* 16 &+ 8, as: UInt64.self)
+            block.shiftIn(addressBits.bit(known &+ index))
         }
         first.process(input, into: output1, blockCount: count)
         second.process(input, into: output2, blockCount: count)
+        var result = Bits128(cached)
         for index in 0..<count {
             // The least significant bit of e1 ⊕ e2: the last bit of the last byte.
-            let last = index * 16 + 15
-            if (output1.load(fromByteOffset: last, as: UInt8.self) ^ output2.load(fromByteOffset: last, as: UInt8.self)) & 1 != 0 {
-                result |= UInt128(1) << (127 - (known + index))
-            }
+            let last = index &* 16 &+ 15
+            let bit = (output1.load(fromByteOffset: last, as: UInt8.self) ^ output2.load(fromByteOffset: last, as: UInt8.self)) & 1
+            result.setBit(known &+ index, to: bit)
         }
-        cache.store(address, pad: result, above: known)
-        return result
+        cache.store(address, pad: result.value, above: known)
+        return result.value
     }
 
     // MARK: - Decryption

@@ -67,10 +67,10 @@ final class PrefixPadCache {
         var level = lengths.count - 1
         while level >= 0 {
             let length = lengths[level]
-            let prefix = UInt64(truncatingIfNeeded: address >> UInt128(128 - length))
+            let prefix = UInt64(truncatingIfNeeded: address &>> (128 &- length))
             let entry = slot(level: level, prefix: prefix)
             if entry.pointee.isFilled && entry.pointee.prefix == prefix {
-                return (length, UInt128(entry.pointee.pad) << UInt128(128 - length))
+                return (length, UInt128(entry.pointee.pad) &<< (128 &- length))
             }
             level -= 1
         }
@@ -86,10 +86,10 @@ final class PrefixPadCache {
     @inline(__always)
     func store(_ address: UInt128, pad: UInt128, above knownLength: Int) {
         for (level, length) in lengths.enumerated() where length > knownLength {
-            let shift = UInt128(128 - length)
-            let prefix = UInt64(truncatingIfNeeded: address >> shift)
+            let shift = 128 &- length
+            let prefix = UInt64(truncatingIfNeeded: address &>> shift)
             slot(level: level, prefix: prefix).pointee = Entry(
-                prefix: prefix, pad: UInt64(truncatingIfNeeded: pad >> shift), isFilled: true)
+                prefix: prefix, pad: UInt64(truncatingIfNeeded: pad &>> shift), isFilled: true)
         }
     }
 }
