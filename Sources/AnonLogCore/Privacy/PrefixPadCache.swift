@@ -1,3 +1,5 @@
+internal import CAnonLogCrypto
+
 /// The pad bits of network prefixes already seen, for the prefix-preserving ciphers.
 ///
 /// Crypto-PAn and ipcrypt-pfx flip each address bit with a pad bit that is a keyed function of
@@ -41,8 +43,7 @@ final class PrefixPadCache {
     }
 
     deinit {
-        let raw = UnsafeMutableRawPointer(entries)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(entryCount, 1) * MemoryLayout<Entry>.stride)
+        OPENSSL_cleanse(entries, max(entryCount, 1) * MemoryLayout<Entry>.stride)
         entries.deallocate()
     }
 
