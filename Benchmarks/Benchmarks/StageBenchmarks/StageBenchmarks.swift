@@ -67,6 +67,49 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // MARK: Address modes, per address (the text that replaces it, formatting included)
+
+    // Cache cold: the prefix cache is off, so every bit of the address costs its AES blocks (a
+    // client in a network never seen). Warm: hosts in 256 networks already seen, so only the
+    // bits after the cached /24 (IPv4) or /64 (IPv6) cost AES blocks.
+    let samples = ModeSamples()
+    let perAddress = Benchmark.Configuration(scalingFactor: .kilo)
+
+    Benchmark("Mode hmac: pseudonym per address", configuration: perAddress) { benchmark in
+        let pseudonymizer = HMACPseudonymizer(key: corpus.key)
+        samples.run(benchmark, pseudonymizer, samples.ipv4Anywhere)
+    }
+
+    Benchmark("Mode mask: pseudonym per address", configuration: perAddress) { benchmark in
+        samples.run(benchmark, try AddressMasker(), samples.ipv4Anywhere)
+    }
+
+    for (family, anywhere, inKnownNetworks) in [
+        ("IPv4", samples.ipv4Anywhere, samples.ipv4InKnownNetworks),
+        ("IPv6", samples.ipv6Anywhere, samples.ipv6InKnownNetworks),
+    ] {
+        Benchmark("Mode cryptopan \(family), prefix cache cold: pseudonym per address", configuration: perAddress) { benchmark in
+            samples.run(benchmark, try CryptoPAn(key: corpus.key, prefixCacheSlotCount: 0), anywhere)
+        }
+        Benchmark("Mode cryptopan \(family), prefix cache warm: pseudonym per address", configuration: perAddress) { benchmark in
+            samples.run(benchmark, try CryptoPAn(key: corpus.key), inKnownNetworks)
+        }
+        Benchmark("Mode ipcrypt-pfx \(family), prefix cache cold: pseudonym per address", configuration: perAddress) { benchmark in
+            samples.run(benchmark, try IPCryptPFX(key: corpus.key, prefixCacheSlotCount: 0), anywhere)
+        }
+        Benchmark("Mode ipcrypt-pfx \(family), prefix cache warm: pseudonym per address", configuration: perAddress) { benchmark in
+            samples.run(benchmark, try IPCryptPFX(key: corpus.key), inKnownNetworks)
+        }
+    }
+
+    Benchmark("Mode ipcrypt-deterministic: pseudonym per address", configuration: perAddress) { benchmark in
+        samples.run(benchmark, try IPCryptDeterministic(key: corpus.key), samples.ipv4Anywhere)
+    }
+
+    Benchmark("Mode ipcrypt-ndx: pseudonym per address (random tweak each)", configuration: perAddress) { benchmark in
+        samples.run(benchmark, try IPCryptNDXPseudonymizer(cipher: IPCryptNDX(key: corpus.key)), samples.ipv4Anywhere)
+    }
+
     Benchmark("Inflate gzip -6 (MiB out)") { benchmark in
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -143,6 +186,45 @@ final class StageCorpus: @unchecked Sendable {
     func withChunk<Result>(_ iteration: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         let index = iteration % (chunkStarts.count - 1)
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[chunkStarts[index]..<chunkStarts[index + 1]])) }
+    }
+}
+
+/// Addresses for the per-address mode benchmarks, made once.
+struct ModeSamples: Sendable {
+    static let count = 1 << 16
+    let ipv4Anywhere: [IPAddress]
+    let ipv4InKnownNetworks: [IPAddress]
+    let ipv6Anywhere: [IPAddress]
+    let ipv6InKnownNetworks: [IPAddress]
+
+    init() {
+        var generator = SystemRandomNumberGenerator()
+        let networks24 = (0..<256).map { _ in UInt32.random(in: .min ... .max, using: &generator) & 0xFFFF_FF00 }
+        let networks64 = (0..<256).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+        ipv4Anywhere = (0..<Self.count).map { _ in IPAddress(ipv4: .random(in: 1 ... .max, using: &generator)) }
+        ipv4InKnownNetworks = (0..<Self.count).map { _ in
+            IPAddress(ipv4: networks24.randomElement(using: &generator)! | .random(in: 0...255, using: &generator))
+        }
+        ipv6Anywhere = (0..<Self.count).map { _ in
+            IPAddress(ipv6High: .random(in: 1 ... .max, using: &generator), low: .random(in: .min ... .max, using: &generator))
+        }
+        ipv6InKnownNetworks = (0..<Self.count).map { _ in
+            IPAddress(ipv6High: networks64.randomElement(using: &generator)!, low: .random(in: .min ... .max, using: &generator))
+        }
+    }
+
+    /// Writes the pseudonym of one sample address per scaled iteration.
+    func run<Pseudonymizer: AddressPseudonymizer>(
+        _ benchmark: Benchmark, _ pseudonymizer: Pseudonymizer, _ addresses: [IPAddress]
+    ) {
+        var pseudonymizer = pseudonymizer
+        let text = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
+        defer { text.deallocate() }
+        addresses.withUnsafeBufferPointer { addresses in
+            for iteration in benchmark.scaledIterations {
+                blackHole(pseudonymizer.writePseudonym(for: addresses[iteration & (Self.count - 1)], into: text))
+            }
+        }
     }
 }
 

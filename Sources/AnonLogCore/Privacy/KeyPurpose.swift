@@ -19,6 +19,14 @@ public struct KeyPurpose: Hashable, Sendable, CustomStringConvertible {
     public static let network = KeyPurpose(label: "network")
     /// Pseudonyms of chat session identifiers.
     public static let sessionIdentifier = KeyPurpose(label: "session-identifier")
+    /// Crypto-PAn pseudonyms of addresses (``CryptoPAn``; all 32 bytes).
+    public static let cryptoPAn = KeyPurpose(label: "cryptopan")
+    /// `ipcrypt-deterministic` encryption of addresses (``IPCryptDeterministic``; the first 16 bytes).
+    public static let ipcryptDeterministic = KeyPurpose(label: "ipcrypt-deterministic")
+    /// `ipcrypt-pfx` encryption of addresses (``IPCryptPFX``; all 32 bytes).
+    public static let ipcryptPFX = KeyPurpose(label: "ipcrypt-pfx")
+    /// `ipcrypt-ndx` encryption of addresses (``IPCryptNDX``; all 32 bytes).
+    public static let ipcryptNDX = KeyPurpose(label: "ipcrypt-ndx")
 
     /// The HKDF `info` bytes that bind a subkey to this purpose.
     var derivationInfo: [UInt8] {

@@ -3,11 +3,14 @@
 /// Logs repeat their clients heavily, so most lookups hit and cost one table probe instead of a
 /// MAC and a formatting pass. The table is direct-mapped with a fixed number of slots: memory is
 /// set when the cache is made and never grows with the number of clients.
+///
+/// A pseudonymizer that is not deterministic is asked every time; its text is never kept.
 final class PseudonymCache<Pseudonymizer: AddressPseudonymizer> {
     private var pseudonymizer: Pseudonymizer
     private let slotMask: Int
     private let slotSize: Int
     private let slots: UnsafeMutableRawPointer
+    private let caches: Bool
     /// Lookups answered from the table.
     private(set) var hits = 0
     /// Lookups that had to compute the pseudonym.
@@ -22,6 +25,7 @@ final class PseudonymCache<Pseudonymizer: AddressPseudonymizer> {
     init(_ pseudonymizer: Pseudonymizer, slotCountLog2: Int = 13) {
         precondition(pseudonymizer.maximumLength <= 255, "pseudonyms are at most 255 bytes")
         self.pseudonymizer = pseudonymizer
+        self.caches = pseudonymizer.isDeterministic
         self.slotMask = (1 << slotCountLog2) - 1
         self.slotSize = (Self.textOffset + pseudonymizer.maximumLength + 15) & ~15
         let byteCount = slotSize << slotCountLog2
@@ -34,6 +38,14 @@ final class PseudonymCache<Pseudonymizer: AddressPseudonymizer> {
     /// The replacement text for `address`; valid until the next call.
     @inline(__always)
     func pseudonym(for address: IPAddress) -> UnsafeRawBufferPointer {
+        guard caches else {
+            // Slot 0's text area as scratch; its tag stays empty, so it never answers a lookup.
+            misses += 1
+            let text = slots + Self.textOffset
+            let length = pseudonymizer.writePseudonym(
+                for: address, into: UnsafeMutableRawBufferPointer(start: text, count: pseudonymizer.maximumLength))
+            return UnsafeRawBufferPointer(start: text, count: length)
+        }
         let tag: UInt8 = address.family == .v4 ? 1 : 2
         let mixed = (address.high &* 0x9E37_79B9_7F4A_7C15) ^ (address.low &* 0xC2B2_AE3D_27D4_EB4F)
         let index = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) >> 7) & slotMask
