@@ -35,6 +35,8 @@ public struct AnonymizationOptions: Sendable {
     public var linkNetworks = false
     /// The network prefix lengths for linked pseudonyms (and network statistics).
     public var networkPrefixLengths = (ipv4: 24, ipv6: 48)
+    /// Bits zeroed by the `mask` mode (anonip's defaults).
+    public var maskBits = (ipv4: AddressMasker.defaultIPv4Mask, ipv6: AddressMasker.defaultIPv6Mask)
     /// Networks whose addresses are left unchanged (`--keep`); empty by default.
     public var keep = AddressKeepList()
     /// The longest line held whole; longer lines are anonymized in pieces.
@@ -75,22 +77,19 @@ public enum AnonymizationJob {
         inputs: [String],
         destination: OutputDestination,
         keys: KeyRecord,
-        options: AnonymizationOptions = AnonymizationOptions()
+        options: AnonymizationOptions = AnonymizationOptions(),
+        direction: TransformDirection = .anonymize
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
         let output: JobOutput
-        let pipeline: ChunkPipeline<HMACPseudonymizer>
+        let pipeline: any PipelineRunning
         do {
-            let now = Int64(time(nil))
-            var workers: [LineAnonymizer<HMACPseudonymizer>] = []
-            for _ in 0..<max(1, options.threads ?? ProcessorCount.online) {
-                workers.append(try LogAnonymizer.makeLines(keys: keys, options: options, now: now))
-            }
             output = try JobOutput(destination)
-            pipeline = try ChunkPipeline(
-                workers: workers, gzipLevel: output.isCompressed ? options.gzipLevel : nil,
-                maximumLineLength: options.maximumLineLength)
+            let builder = LineRewriterBuilder(
+                keys: keys, options: options, direction: direction, now: Int64(time(nil)),
+                count: options.threads ?? ProcessorCount.online, gzipLevel: output.isCompressed ? options.gzipLevel : nil)
+            pipeline = try ModeDispatch.withFactory(mode: keys.mode, direction: direction, options: options, builder)
         } catch {
             report.fatalError = error
             return report
@@ -124,7 +123,7 @@ public enum AnonymizationJob {
             if report.fatalError != nil { break }
         }
         report.interruptingSignal = ShutdownRequest.signal
-        report.keyingError = pipeline.workers.lazy.compactMap(\.keyingError).first
+        report.keyingError = pipeline.keyingError
 
         // Keep the new output unless it failed, or an interruption cut short inputs that are
         // files and still hold everything. Appended lines are in the file already: keep them.

@@ -133,6 +133,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             }
             for (range, kind) in scrubbed { replacements.append(LineReplacement(range: range, kind: .text(kind))) }
         }
+        if policy.findsHexTokens { locateHexTokens(in: line) }
         guard replacements.count > 1 else { return }
         replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
         // Overlapping pieces become one, replaced as the first of them.
@@ -217,8 +218,41 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let marker = kind.marker
             output.append(UnsafeRawBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount))
             counts.textScrubbed += 1
+        case .hexToken:
+            let token = UnsafeRawBufferPointer(rebasing: line[range])
+            var written = false
+            if let decryptor = epoch.addresses?.pseudonymizer as? AddressDecryptor {
+                output.appendWithin(IPAddress.maximumTextLength) { buffer in
+                    guard let length = decryptor.writeDecryptedToken(token, into: buffer) else { return 0 }
+                    written = true
+                    return length
+                }
+            }
+            if written {
+                counts.addressesReplaced += 1
+            } else {
+                output.append(token)
+            }
         }
         return range.upperBound
+    }
+
+    /// Runs of exactly 64 hex digits standing alone: the `ipcrypt-ndx` tokens to decrypt.
+    private func locateHexTokens(in line: UnsafeRawBufferPointer) {
+        var index = 0
+        while index < line.count {
+            guard HexDigit.value(of: line[index]) != nil else {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < line.count, HexDigit.value(of: line[index]) != nil { index += 1 }
+            let gluedBefore = start > 0 && ByteClass.table[Int(line[start - 1])] & ByteClass.wordLetter != 0
+            let gluedAfter = index < line.count && ByteClass.table[Int(line[index])] & ByteClass.wordLetter != 0
+            if index - start == IPCryptNDX.Ciphertext.hexLength, !gluedBefore, !gluedAfter {
+                replacements.append(LineReplacement(range: start..<index, kind: .hexToken))
+            }
+        }
     }
 
     /// Writes a pseudonym, percent-encoding its separators when the address was encoded so.

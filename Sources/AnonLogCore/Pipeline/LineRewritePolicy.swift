@@ -11,12 +11,25 @@ struct LineRewritePolicy: Sendable {
     var keep: AddressKeepList
     /// What replaces an uncertain token, or a value whose epoch is shredded.
     var redactionMarker: [UInt8]
+    /// Whether `ipcrypt-ndx` tokens (64 hex digits) are looked for, to be decrypted.
+    var findsHexTokens: Bool
 
-    init(options: AnonymizationOptions) {
-        identifiers = IdentifierLocator(fieldNames: options.identifierFields, parameterNames: options.identifierParameters)
-        scrubChatText = options.scrubChatText
-        scrubURLs = options.scrubURLs
-        keep = options.keep
+    init(options: AnonymizationOptions, direction: TransformDirection = .anonymize) {
+        switch direction {
+        case .anonymize:
+            identifiers = IdentifierLocator(fieldNames: options.identifierFields, parameterNames: options.identifierParameters)
+            scrubChatText = options.scrubChatText
+            scrubURLs = options.scrubURLs
+            keep = options.keep
+            findsHexTokens = false
+        case .decrypt:
+            // Decryption restores addresses and touches nothing else.
+            identifiers = IdentifierLocator(fieldNames: [], parameterNames: [])
+            scrubChatText = false
+            scrubURLs = false
+            keep = AddressKeepList()
+            findsHexTokens = true
+        }
         redactionMarker = Array(options.redactionMarker.utf8)
     }
 }
@@ -28,6 +41,8 @@ struct LineReplacement {
         case identifier
         /// A typed marker for free text (`[email]`, `[phone]`, `[card]`).
         case text(TextScrubber.Kind)
+        /// 64 hex digits that may be an `ipcrypt-ndx` pseudonym, to decrypt.
+        case hexToken
     }
 
     var range: Range<Int>

@@ -12,33 +12,22 @@ internal import Darwin
 /// One instance belongs to one thread: it owns pseudonym caches and scanner scratch space.
 /// Give it whole lines; it returns the same lines with every address replaced.
 public final class LogAnonymizer {
-    let lines: LineAnonymizer<HMACPseudonymizer>
+    let lines: any LineRewriting
 
     /// Keys the anonymizer from a key file's contents.
     ///
     /// - Parameters:
     ///   - keys: The mode, the rotation and the key of the oldest retained epoch.
     ///   - options: Shapes, formats and the redaction marker.
-    /// - Throws: ``AnonLogError`` when the mode is not one this build can run.
-    public init(keys: KeyRecord, options: AnonymizationOptions = AnonymizationOptions()) throws(AnonLogError) {
-        lines = try Self.makeLines(keys: keys, options: options, now: Int64(time(nil)))
-    }
-
-    /// A line rewriter for one worker: its own epochs, caches and counters.
-    static func makeLines(keys: KeyRecord, options: AnonymizationOptions, now: Int64) throws(AnonLogError) -> LineAnonymizer<HMACPseudonymizer> {
-        guard keys.mode == .hmac else {
-            throw AnonLogError(.usage, "mode \(keys.mode.rawValue) is not available in this build")
-        }
-        let policy = LineRewritePolicy(options: options)
-        let epochs = EpochPseudonyms<HMACPseudonymizer>(record: keys, pseudonymizeIdentifiers: !policy.identifiers.isEmpty) {
-            (key) throws(AnonLogError) in try HMACPseudonymizer(epochKey: key, options: options)
-        }
-        return LineAnonymizer(
-            epochs: epochs,
-            recognizer: FormatRecognizer(forcedFormat: options.forcedFormat),
-            policy: policy,
-            now: now
-        )
+    ///   - direction: Anonymize, or decrypt the pseudonyms of a reversible mode.
+    /// - Throws: ``AnonLogError`` when the mode's ciphers cannot be set up, or a mode that
+    ///   cannot be reversed is asked to decrypt.
+    public init(
+        keys: KeyRecord, options: AnonymizationOptions = AnonymizationOptions(), direction: TransformDirection = .anonymize
+    ) throws(AnonLogError) {
+        let builder = LineRewriterBuilder(
+            keys: keys, options: options, direction: direction, now: Int64(time(nil)), count: 1, gzipLevel: nil)
+        lines = try ModeDispatch.withFactory(mode: keys.mode, direction: direction, options: options, SingleRewriterBuilder(base: builder))
     }
 
     /// Keys the anonymizer with one HMAC key and no rotation.

@@ -78,6 +78,12 @@ struct AnonymizeCommand: ParsableCommand {
 
     @OptionGroup var networks: NetworkLinkingOptions
 
+    @Option(help: ArgumentHelp("With --mode mask: IPv4 bits to zero (anonip's -4; default 12).", valueName: "bits"))
+    var ipv4Mask = AddressMasker.defaultIPv4Mask
+
+    @Option(help: ArgumentHelp("With --mode mask: IPv6 bits to zero (anonip's -6; default 84).", valueName: "bits"))
+    var ipv6Mask = AddressMasker.defaultIPv6Mask
+
     @Option(
         parsing: .singleValue,
         help: ArgumentHelp("Leave addresses in this network unchanged (your own load balancers, health checks); repeatable.", valueName: "cidr"))
@@ -104,6 +110,9 @@ struct AnonymizeCommand: ParsableCommand {
         if append && output == nil {
             throw ValidationError("--append needs -o PATH")
         }
+        if !(0...32).contains(ipv4Mask) || !(0...128).contains(ipv6Mask) {
+            throw ValidationError("--ipv4-mask must be 0 to 32 and --ipv6-mask 0 to 128")
+        }
         if let threads, threads < 1 {
             throw ValidationError("--threads must be at least 1")
         }
@@ -118,7 +127,11 @@ struct AnonymizeCommand: ParsableCommand {
     func run() throws {
         ShutdownRequest.installHandlers()
         let record = try reportingErrors { () throws(AnonLogError) -> KeyRecord in
-            let record = try key.resolveRecord(creating: KeyTemplate(mode: mode ?? .hmac, rotation: rotate ?? .none))
+            var record = try key.resolveRecord(creating: KeyTemplate(mode: mode ?? .hmac, rotation: rotate ?? .none))
+            if mode == .mask {
+                // Truncation needs no key; any key file serves the identifier tokens.
+                record.mode = .mask
+            }
             try KeySettingsCheck.verify(record, mode: mode, rotation: rotate)
             return record
         }
@@ -131,6 +144,7 @@ struct AnonymizeCommand: ParsableCommand {
         options.identifierParameters = pseudonymizeParam.flatMap { $0.split(separator: ",").map(String.init) }
         networks.apply(to: &options)
         options.threads = threads
+        options.maskBits = (ipv4Mask, ipv6Mask)
         options.gzipLevel = gzipLevel
         options.scrubChatText = scrub == .chatText || scrub == .both
         options.scrubURLs = scrub == .urls || scrub == .both
@@ -145,7 +159,7 @@ struct AnonymizeCommand: ParsableCommand {
         for error in report.errors where error.code != .outputClosed {
             StandardError.report(error)
         }
-        if !quiet && !closedPipe {
+        if !quiet && !closedPipe && !report.inputs.isEmpty {
             StandardError.print(report.summaryLine)
         }
         if let summaryJson {

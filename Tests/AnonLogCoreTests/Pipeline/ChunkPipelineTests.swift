@@ -6,16 +6,20 @@ import Testing
 struct ChunkPipelineTests {
     static let key = SecretKey(bytes: (0..<32).map { UInt8($0) })!
 
-    static func workers(_ count: Int) throws -> [LineAnonymizer<HMACPseudonymizer>] {
-        try (0..<count).map { _ in
-            try LogAnonymizer.makeLines(keys: KeyRecord(mode: .hmac, rotation: .none, epoch: 0, key: key), options: AnonymizationOptions(), now: 0)
+    static func workers(_ count: Int) -> [LineAnonymizer<HMACPseudonymizer>] {
+        let options = AnonymizationOptions()
+        let builder = LineRewriterBuilder(
+            keys: KeyRecord(mode: .hmac, rotation: .none, epoch: 0, key: key), options: options, direction: .anonymize,
+            now: 0, count: 1, gzipLevel: nil)
+        return (0..<count).map { _ in
+            builder.rewriter { (key) throws(AnonLogError) in try HMACPseudonymizer(epochKey: key, options: options) }
         }
     }
 
     /// What one rewriter makes of the whole input at once.
     static func reference(_ input: [UInt8]) throws -> [UInt8] {
         let output = OutputBuffer()
-        try workers(1)[0].anonymize(lines: input.withUnsafeBytes { $0 }, into: output)
+        workers(1)[0].anonymize(lines: input.withUnsafeBytes { $0 }, into: output)
         return Array(output.bytes)
     }
 
@@ -34,7 +38,7 @@ struct ChunkPipelineTests {
     @Test(arguments: [1, 2, 4]) 
     func outputEqualsTheSingleThreadedRewriteInOrder(workerCount: Int) throws {
         let input = Self.corpus(lines: 3_000, seed: UInt64(workerCount))
-        let pipeline = try ChunkPipeline(workers: try Self.workers(workerCount), gzipLevel: nil, chunkSize: 4_096)
+        let pipeline = try ChunkPipeline(workers: Self.workers(workerCount), gzipLevel: nil, chunkSize: 4_096)
         let sink = CollectingSink()
         try pipeline.run(ScriptedSource(input, readSizes: [1_000, 7, 65_536]), into: sink)
         #expect(sink.bytes == (try Self.reference(input)))
@@ -43,7 +47,7 @@ struct ChunkPipelineTests {
 
     @Test func gzipOutputIsOneMemberPerChunkAndDecodesToThePlainOutput() throws {
         let input = Self.corpus(lines: 2_000, seed: 9)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: 1, chunkSize: 8_192)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: 1, chunkSize: 8_192)
         let sink = CollectingSink()
         try pipeline.run(ScriptedSource(input), into: sink)
         let inflated = drain(try GzipInflatingSource(wrapping: MemorySource(sink.bytes))).bytes
@@ -54,7 +58,7 @@ struct ChunkPipelineTests {
 
     @Test func aLastLineWithoutALineFeedStaysWithoutOne() throws {
         let input = Array("192.0.2.1 a\n192.0.2.2 b".utf8)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: nil, chunkSize: 4)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: nil, chunkSize: 4)
         let sink = CollectingSink()
         try pipeline.run(ScriptedSource(input), into: sink)
         #expect(sink.bytes == (try Self.reference(input)))
@@ -68,7 +72,7 @@ struct ChunkPipelineTests {
             text += String(repeating: "x ", count: 70) + "203.0.113.\(index + 1) " + String(repeating: "y ", count: 70) + "\n"
         }
         let input = Array(text.utf8)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: nil, chunkSize: 32, maximumLineLength: 64)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: nil, chunkSize: 32, maximumLineLength: 64)
         let sink = CollectingSink()
         try pipeline.run(ScriptedSource(input, readSizes: [5, 17]), into: sink)
         #expect(sink.bytes == (try Self.reference(input)))
@@ -78,7 +82,7 @@ struct ChunkPipelineTests {
 
     @Test func damageWritesEverythingBeforeItAndEndsThePartialLine() throws {
         let input = Array("192.0.2.1 first\n192.0.2.2 sec".utf8)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: nil)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: nil)
         let sink = CollectingSink()
         let failure = AnonLogError(.dataError, "truncated gzip member", location: .init(path: "x.gz", byteOffset: 10))
         #expect(throws: StreamFailure.self) {
@@ -90,7 +94,7 @@ struct ChunkPipelineTests {
 
     @Test func aFailingSinkStopsTheRunAsAnOutputFailure() throws {
         let input = Self.corpus(lines: 5_000, seed: 3)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: nil, chunkSize: 4_096)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: nil, chunkSize: 4_096)
         let sink = FailingSink(after: 10_000)
         do {
             try pipeline.run(ScriptedSource(input), into: sink)
@@ -106,7 +110,7 @@ struct ChunkPipelineTests {
 
     @Test func aLiveSourceIsFlushedAfterEveryChunk() throws {
         let input = Array("192.0.2.1 a\n192.0.2.2 b\n192.0.2.3 c\n".utf8)
-        let pipeline = try ChunkPipeline(workers: try Self.workers(2), gzipLevel: nil)
+        let pipeline = try ChunkPipeline(workers: Self.workers(2), gzipLevel: nil)
         let sink = CollectingSink()
         try pipeline.run(ScriptedSource(input, readSizes: [12], isLive: true), into: sink)
         #expect(sink.flushedAt.count >= 3)

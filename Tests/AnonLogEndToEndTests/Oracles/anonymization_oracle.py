@@ -6,7 +6,12 @@ usage:
   anonymization_oracle.py leaks INPUT OUTPUT      addresses of INPUT still standing in OUTPUT
   anonymization_oracle.py chained OUTPUT ADDR...  exit 0 when every occurrence of each ADDR in
                                                   OUTPUT sits inside a longer dotted chain
-  anonymization_oracle.py structure INPUT OUTPUT  check that only address-like tokens changed
+  anonymization_oracle.py structure INPUT OUTPUT [REGEX]
+                                                  check that only address-like tokens changed;
+                                                  REGEX replaces the pattern of replaced tokens
+  anonymization_oracle.py leaks INPUT OUTPUT --all --mask V4BITS V6BITS
+                                                  --all lists every leaked address; --mask drops
+                                                  addresses that truncation leaves unchanged
 
 truth: every address in INPUT as ../shared/tools/leakcheck.py finds them and counts them as
 personal, except IPv4 look-alikes inside a longer dotted chain of numbers (OIDs such as
@@ -73,7 +78,14 @@ def scan(data):
     return found
 
 
-def structure(data_in, data_out):
+def masked(address, v4bits, v6bits):
+    a = ipaddress.ip_address(address)
+    bits = v4bits if a.version == 4 else v6bits
+    width = 32 if a.version == 4 else 128
+    return str(ipaddress.ip_address(int(a) >> bits << bits)) if bits < width else str(ipaddress.ip_address(0 if a.version == 4 else '::'))
+
+
+def structure(data_in, data_out, replaced=REPLACED):
     lines_in = data_in.split(b'\n')
     lines_out = data_out.split(b'\n')
     if len(lines_in) != len(lines_out):
@@ -83,7 +95,7 @@ def structure(data_in, data_out):
     for number, (line_in, line_out) in enumerate(zip(lines_in, lines_out), start=1):
         if line_in == line_out:
             continue
-        pieces = REPLACED.split(line_out)
+        pieces = replaced.split(line_out)
         replaced += len(pieces) - 1
         pattern = rb'(?:[0-9A-Fa-f.:%]+|[^"]*)'.join(re.escape(p) for p in pieces)
         # A session id token stands for any string value; an address token for address characters.
@@ -101,12 +113,19 @@ def main():
         json.dump({'ips': truth(data_in)}, sys.stdout)
         return 0
     if mode == 'leaks':
-        leaked = sorted(set(truth(data_in)) & scan(open(sys.argv[3], 'rb').read()))
-        print(f'leaks={len(leaked)}' + ''.join(f'\n  leaked: {a}' for a in leaked[:10]))
+        ips = set(truth(data_in))
+        if '--mask' in sys.argv:
+            at = sys.argv.index('--mask')
+            v4bits, v6bits = int(sys.argv[at + 1]), int(sys.argv[at + 2])
+            ips = {a for a in ips if masked(a, v4bits, v6bits) != a}
+        leaked = sorted(ips & scan(open(sys.argv[3], 'rb').read()))
+        shown = leaked if '--all' in sys.argv else leaked[:10]
+        print(f'leaks={len(leaked)}' + ''.join(f'\n  leaked: {a}' for a in shown))
         return 1 if leaked else 0
     if mode == 'chained':
         return 0 if all(chained_only(data_in, a) for a in sys.argv[3:]) else 1
-    return structure(data_in, open(sys.argv[3], 'rb').read())
+    replaced = re.compile(sys.argv[4].encode()) if len(sys.argv) > 4 else REPLACED
+    return structure(data_in, open(sys.argv[3], 'rb').read(), replaced)
 
 
 sys.exit(main())
