@@ -218,17 +218,22 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let marker = kind.marker
             output.append(UnsafeRawBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount))
             counts.textScrubbed += 1
-        case .hexToken:
+        case .hexToken(let reverseZone):
             let token = UnsafeRawBufferPointer(rebasing: line[range])
-            var written = false
+            var decrypted = false
             if let decryptor = epoch.addresses?.pseudonymizer as? AddressDecryptor {
-                output.appendWithin(IPAddress.maximumTextLength) { buffer in
-                    guard let length = decryptor.writeDecryptedToken(token, into: buffer) else { return 0 }
-                    written = true
-                    return length
+                withUnsafeTemporaryAllocation(byteCount: IPAddress.maximumTextLength, alignment: 1) { buffer in
+                    guard let length = decryptor.writeDecryptedToken(token, into: buffer) else { return }
+                    let text = UnsafeRawBufferPointer(rebasing: buffer[..<length])
+                    if let reverseZone {
+                        ReverseDNSName.write(text, zone: reverseZone, into: output)
+                    } else {
+                        output.append(text)
+                    }
+                    decrypted = true
                 }
             }
-            if written {
+            if decrypted {
                 counts.addressesReplaced += 1
             } else {
                 output.append(token)
@@ -237,7 +242,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         return range.upperBound
     }
 
-    /// Runs of exactly 64 hex digits standing alone: the `ipcrypt-ndx` tokens to decrypt.
+    /// Runs of exactly 64 hex digits: the `ipcrypt-ndx` tokens to decrypt.
     private func locateHexTokens(in line: UnsafeRawBufferPointer) {
         var index = 0
         while index < line.count {
@@ -247,10 +252,18 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             }
             let start = index
             while index < line.count, HexDigit.value(of: line[index]) != nil { index += 1 }
-            let gluedBefore = start > 0 && ByteClass.table[Int(line[start - 1])] & ByteClass.wordLetter != 0
-            let gluedAfter = index < line.count && ByteClass.table[Int(line[index])] & ByteClass.wordLetter != 0
-            if index - start == IPCryptNDX.Ciphertext.hexLength, !gluedBefore, !gluedAfter {
-                replacements.append(LineReplacement(range: start..<index, kind: .hexToken))
+            // Any run of exactly 64 hex digits: anonymization may have glued a token to a word
+            // (an address inside "…1.2.3.4gJe…"), so neighbours are not checked.
+            if index - start == IPCryptNDX.Ciphertext.hexLength {
+                var zone: IPAddress.Family?
+                if index < line.count, line[index] == UInt8(ascii: "."), let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+                    switch AddressScanner.ReverseZone.after(base, at: index + 1, count: line.count) {
+                    case .ipv4: zone = .v4
+                    case .ipv6: zone = .v6
+                    case nil: zone = nil
+                    }
+                }
+                replacements.append(LineReplacement(range: start..<index, kind: .hexToken(reverseZone: zone)))
             }
         }
     }
@@ -258,9 +271,18 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     /// Writes a pseudonym, percent-encoding its separators when the address was encoded so.
     @inline(__always)
     private func write(_ text: UnsafeRawBufferPointer, spelling: AddressMatch.Spelling, into output: OutputBuffer) {
-        guard spelling != .plain else {
+        switch spelling {
+        case .plain:
             output.append(text)
             return
+        case .reverseIPv4Name:
+            ReverseDNSName.write(text, zone: .v4, into: output)
+            return
+        case .reverseIPv6Name:
+            ReverseDNSName.write(text, zone: .v6, into: output)
+            return
+        case .percentEncodedUpper, .percentEncodedLower:
+            break
         }
         let upper = spelling == .percentEncodedUpper
         for byte in text {

@@ -41,8 +41,9 @@ struct LineReplacement {
         case identifier
         /// A typed marker for free text (`[email]`, `[phone]`, `[card]`).
         case text(TextScrubber.Kind)
-        /// 64 hex digits that may be an `ipcrypt-ndx` pseudonym, to decrypt.
-        case hexToken
+        /// 64 hex digits that may be an `ipcrypt-ndx` pseudonym, to decrypt; inside a reverse-DNS
+        /// name, the zone's family.
+        case hexToken(reverseZone: IPAddress.Family?)
     }
 
     var range: Range<Int>

@@ -18,6 +18,11 @@ public struct AddressMatch: Sendable, Equatable {
         case percentEncodedUpper
         /// Percent-encoded with lower-case hex digits (`%3a`).
         case percentEncodedLower
+        /// Part of an `in-addr.arpa` name: an IPv4 replacement is written backwards, so the
+        /// name stays a valid name of the replacement.
+        case reverseIPv4Name
+        /// Part of an `ip6.arpa` name: an IPv6 replacement is written as backwards nibbles.
+        case reverseIPv6Name
     }
 
     public var kind: Kind

@@ -89,7 +89,14 @@ public struct AddressScanner {
             let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
             let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
             if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
-                Self.analyzeReverseName(plainRun, zone: zone, into: &matches)
+                if Self.analyzeReverseName(plainRun, zone: zone, into: &matches) { continue }
+                // An address written forwards before the zone (a replacement of the other
+                // family): still part of the name, so a decryption can write it back as one.
+                let before = matches.count
+                Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: false, spelling: .plain, into: &matches)
+                if matches.count > before, matches[matches.count - 1].end == index - 1 {
+                    matches[matches.count - 1].spelling = zone == .ipv4 ? .reverseIPv4Name : .reverseIPv6Name
+                }
             } else if spelling == .plain {
                 Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, into: &matches)
             } else {
@@ -174,9 +181,18 @@ public struct AddressScanner {
         // IPv6: trim a leading "client:"-style colon, a trailing sentence dot or colon, then a port.
         var start = 0
         var end = count
-        if run[0] == UInt8(ascii: ":"), run[1] != UInt8(ascii: ":") { start = 1 }
+        while start < end - 1, run[start] == UInt8(ascii: ".") { start += 1 }
+        if end - start >= 2, run[start] == UInt8(ascii: ":"), run[start + 1] != UInt8(ascii: ":") { start += 1 }
         while end > start, run[end - 1] == UInt8(ascii: ".") { end -= 1 }
         if end - start >= 2, run[end - 1] == UInt8(ascii: ":"), run[end - 2] != UInt8(ascii: ":") { end -= 1 }
+        // A host name glued on after a dot ("…:3d6c.cust.example"): the address ends at the dot
+        // before the first label that is not a number.
+        for index in start..<end where run[index] == UInt8(ascii: ".") {
+            if index + 1 < end, !ByteClass.isDigit(run[index + 1]) {
+                end = index
+                break
+            }
+        }
         var candidateEnd = end
         var candidate = end - start >= 2 ? IPAddress.parseIPv6(run.bytes(start, end)) : nil
         if candidate == nil, let portColon = portSeparator(run, from: start, to: end) {
@@ -270,7 +286,10 @@ public struct AddressScanner {
     /// A run followed by `in-addr.arpa` or `ip6.arpa`: a complete name is the address it spells
     /// (so it gets the same pseudonym as the address written forwards); a partial `ip6.arpa` name
     /// is a network (a /64 is a household) and is redacted.
-    private static func analyzeReverseName(_ run: Run, zone: ReverseZone, into matches: inout [AddressMatch]) {
+    ///
+    /// - Returns: Whether the run was such a name; if not, it is analysed like any other run
+    ///   (an address written forwards before the zone, as a pseudonym of the other family is).
+    private static func analyzeReverseName(_ run: Run, zone: ReverseZone, into matches: inout [AddressMatch]) -> Bool {
         let end = run.count - 1  // the dot before the zone name
         switch zone {
         case .ipv4:
@@ -280,38 +299,41 @@ public struct AddressScanner {
             for index in 0...end {
                 let byte = run[index]
                 if byte == UInt8(ascii: ".") {
-                    guard digits > 0, digits <= 3, value <= 255 else { return }
+                    guard digits > 0, digits <= 3, value <= 255 else { return false }
                     octets.append(value)
                     value = 0
                     digits = 0
                 } else {
-                    guard ByteClass.isDigit(byte) else { return }
+                    guard ByteClass.isDigit(byte) else { return false }
                     value = value * 10 + UInt32(byte &- UInt8(ascii: "0"))
                     digits += 1
                 }
             }
-            guard octets.count == 4 else { return }
+            guard octets.count == 4 else { return false }
             let bits = octets.reversed().reduce(UInt32(0)) { $0 << 8 | $1 }
-            matches.append(AddressMatch(kind: .address(IPAddress(ipv4: bits)), start: run.start, end: run.start + end))
+            matches.append(AddressMatch(kind: .address(IPAddress(ipv4: bits)), start: run.start, end: run.start + end, spelling: .reverseIPv4Name))
+            return true
         case .ipv6:
             var nibbles: [UInt8] = []
             var index = 0
             while index < end {
-                guard let nibble = HexDigit.value(of: run[index]), run[index + 1] == UInt8(ascii: ".") else { return }
+                guard let nibble = HexDigit.value(of: run[index]), run[index + 1] == UInt8(ascii: ".") else { return false }
                 nibbles.append(nibble)
                 index += 2
             }
-            guard nibbles.count >= 4 else { return }
+            guard nibbles.count >= 4 else { return false }
             if nibbles.count == 32 {
                 var high: UInt64 = 0
                 var low: UInt64 = 0
                 for (position, nibble) in nibbles.reversed().enumerated() {
                     if position < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
                 }
-                matches.append(AddressMatch(kind: .address(IPAddress(ipv6High: high, low: low)), start: run.start, end: run.start + end))
+                matches.append(
+                    AddressMatch(kind: .address(IPAddress(ipv6High: high, low: low)), start: run.start, end: run.start + end, spelling: .reverseIPv6Name))
             } else {
                 matches.append(AddressMatch(kind: .uncertain, start: run.start, end: run.start + end))
             }
+            return true
         }
     }
 

@@ -35,4 +35,11 @@ struct KeyOptions: ParsableArguments {
         if let named = environment[KeyFile.environmentVariable], !named.isEmpty { return named }
         return try KeyFile.defaultPath(environment: environment)
     }
+
+    /// Loads an existing key file (never creating one) and checks it fits `mode`.
+    func loadExisting(mode: AnonymizationMode?) throws(AnonLogError) -> KeyRecord {
+        let record = try KeyFile.load(from: try existingPath())
+        try KeySettingsCheck.verify(record, mode: mode, rotation: nil)
+        return record
+    }
 }

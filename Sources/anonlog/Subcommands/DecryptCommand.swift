@@ -1,6 +1,5 @@
 import AnonLogCore
 import ArgumentParser
-import Foundation
 
 struct DecryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,19 +29,20 @@ struct DecryptCommand: ParsableCommand {
 
     func run() throws {
         ShutdownRequest.installHandlers()
-        let record = try reportingErrors { () throws(AnonLogError) -> KeyRecord in
-            let path = try key.existingPath()
-            let record = try KeyFile.load(from: path)
-            try KeySettingsCheck.verify(record, mode: mode, rotation: nil)
-            return record
-        }
+        let record = try reportingErrors { () throws(AnonLogError) -> KeyRecord in try key.loadExisting(mode: mode) }
         let destination: OutputDestination = output.map { .file(path: $0, append: false) } ?? .standardOutput
-        let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: AnonymizationOptions(), direction: .decrypt)
+        let options = AnonymizationOptions()
+        let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options, direction: .decrypt)
+        try Self.finish(report, quiet: quiet)
+    }
+
+    /// Prints what went wrong and the summary, and ends with the report's status.
+    static func finish(_ report: AnonymizationReport, quiet: Bool) throws {
         for error in report.errors where error.code != .outputClosed {
             StandardError.report(error)
         }
         if !quiet && !report.inputs.isEmpty && report.fatalError?.code != .outputClosed {
-            StandardError.print(report.summaryLine.replacingOccurrences(of: "addresses replaced", with: "addresses restored"))
+            StandardError.print(report.summaryLine)
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }

@@ -85,6 +85,7 @@ struct AddressScannerTests {
         ("q=%201.2.3.4", "q=%20<1.2.3.4>"),
         ("a=1%2E2%2E3%2E4", "a=<1.2.3.4>"),
         ("240e:1:1::1234 GET", "<240e:1:1::1234> GET"),
+        ("oq=..2001:db8:1:2:3:4:5:6gJe", "oq=..<2001:db8:1:2:3:4:5:6>gJe"),
     ])
     func findsIPv6(input: String, expected: String) {
         #expect(markAddresses(in: input) == expected)
@@ -101,6 +102,8 @@ struct AddressScannerTests {
         #expect(markAddresses(in: full) == "<2001:db8::1>.ip6.arpa")
         #expect(markAddresses(in: "[arman@5.0.0.0.a.b.0.8.0.c.5.0.1.0.0.2.ip6.arpa] has") == "[arman@<?>.ip6.arpa] has")
         #expect(markAddresses(in: "zone 2.1.in-addr.arpa") == "zone 2.1.in-addr.arpa")
+        // A pseudonym of the other family, written forwards before the zone, is still found.
+        #expect(markAddresses(in: "n=x@2001:db8::7.in-addr.arpa") == "n=x@<2001:db8::7>.in-addr.arpa")
     }
 
     @Test func percentEncodedMatchesReportTheirSpelling() {

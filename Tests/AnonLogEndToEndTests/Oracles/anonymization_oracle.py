@@ -9,6 +9,13 @@ usage:
   anonymization_oracle.py structure INPUT OUTPUT [REGEX]
                                                   check that only address-like tokens changed;
                                                   REGEX replaces the pattern of replaced tokens
+  anonymization_oracle.py equivalent INPUT RESTORED [--hex64]
+                                                  like structure with REDACTED tokens, but an
+                                                  address may come back in another spelling
+                                                  (canonical form, decimal octets); --hex64: a
+                                                  run of 64 hex digits in INPUT may come back
+                                                  as an address (ipcrypt-ndx cannot tell a
+                                                  SHA-256 value from one of its tokens)
   anonymization_oracle.py leaks INPUT OUTPUT --all --mask V4BITS V6BITS
                                                   --all lists every leaked address; --mask drops
                                                   addresses that truncation leaves unchanged
@@ -85,7 +92,48 @@ def masked(address, v4bits, v6bits):
     return str(ipaddress.ip_address(int(a) >> bits << bits)) if bits < width else str(ipaddress.ip_address(0 if a.version == 4 else '::'))
 
 
-def structure(data_in, data_out, replaced=REPLACED):
+def canonical(line):
+    """Every address spelled the same way: IPv6 compressed lower case, IPv4 without leading zeros."""
+    def v6(m):
+        text = m.group(0).decode()
+        try:
+            return ipaddress.IPv6Address(text).compressed.encode()
+        except ValueError:
+            return m.group(0)
+    def v4(m):
+        octets = [int(x) for x in m.groups()]
+        return '.'.join(map(str, octets)).encode() if all(x < 256 for x in octets) else m.group(0)
+    return V4.sub(v4, V6.sub(v6, line))
+
+
+HEX64 = re.compile(rb'(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])')
+
+
+def equivalent(data_in, data_out, hex64=False):
+    lines_in = data_in.split(b'\n')
+    lines_out = data_out.split(b'\n')
+    if len(lines_in) != len(lines_out):
+        print(f'line counts differ: in={len(lines_in)} out={len(lines_out)}')
+        return 1
+    for number, (line_in, line_out) in enumerate(zip(lines_in, lines_out), start=1):
+        if line_in == line_out or canonical(line_in) == canonical(line_out):
+            continue
+        pieces = re.split(rb'REDACTED', line_out)
+        pattern = rb'[0-9A-Fa-f.:%]+'.join(re.escape(canonical(p)) for p in pieces)
+        if hex64 and HEX64.search(line_in):
+            # Each 64-hex run of the input may stand for any address in the restored line.
+            pattern = re.escape(canonical(line_out))
+            pattern = re.sub(rb'(?:[0-9a-f]{1,4}(?:\\:|:)){2,7}[0-9a-f]{1,4}|\d+\\\.\d+\\\.\d+\\\.\d+', rb'[0-9A-Fa-f.:]+', pattern)
+            if re.fullmatch(pattern, canonical(line_in), re.DOTALL):
+                continue
+        if not re.fullmatch(pattern, canonical(line_in), re.DOTALL):
+            print(f'line {number} differs:\n  in:  {line_in[:300]!r}\n  out: {line_out[:300]!r}')
+            return 1
+    print(f'lines={len(lines_in)} equivalent')
+    return 0
+
+
+def structure(data_in, data_out, tokens=REPLACED):
     lines_in = data_in.split(b'\n')
     lines_out = data_out.split(b'\n')
     if len(lines_in) != len(lines_out):
@@ -95,7 +143,7 @@ def structure(data_in, data_out, replaced=REPLACED):
     for number, (line_in, line_out) in enumerate(zip(lines_in, lines_out), start=1):
         if line_in == line_out:
             continue
-        pieces = replaced.split(line_out)
+        pieces = tokens.split(line_out)
         replaced += len(pieces) - 1
         pattern = rb'(?:[0-9A-Fa-f.:%]+|[^"]*)'.join(re.escape(p) for p in pieces)
         # A session id token stands for any string value; an address token for address characters.
@@ -122,6 +170,8 @@ def main():
         shown = leaked if '--all' in sys.argv else leaked[:10]
         print(f'leaks={len(leaked)}' + ''.join(f'\n  leaked: {a}' for a in shown))
         return 1 if leaked else 0
+    if mode == 'equivalent':
+        return equivalent(data_in, open(sys.argv[3], 'rb').read(), '--hex64' in sys.argv)
     if mode == 'chained':
         return 0 if all(chained_only(data_in, a) for a in sys.argv[3:]) else 1
     replaced = re.compile(sys.argv[4].encode()) if len(sys.argv) > 4 else REPLACED
