@@ -91,11 +91,13 @@ final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     /// Anonymizes what is left in the buffer: a last line without a line feed. After damage it
     /// gets a line feed, so that the next input's first line is not glued to it.
     private func finish(filled: Int, inOversizedLine: Bool, damaged: Bool) {
-        guard filled > 0 else { return }
         if inOversizedLine {
+            // Even with nothing left, the line was begun by earlier pieces: it ends here.
             lines.anonymize(oversizedPiece: bytes(0, filled), endsLine: true, into: output)
-        } else {
+        } else if filled > 0 {
             lines.anonymize(lines: bytes(0, filled), into: output)
+        } else {
+            return
         }
         if damaged {
             output.append(UInt8(ascii: "\n"))
