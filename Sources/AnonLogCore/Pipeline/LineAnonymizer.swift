@@ -77,6 +77,20 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         }
     }
 
+    /// Drops part of a run of address characters too long to be read whole, writing the
+    /// redaction marker in its place once per run.
+    ///
+    /// - Parameters:
+    ///   - run: Bytes of the run (hex digits, dots, colons, percent signs).
+    ///   - writingMarker: Whether this is the start of the run, which the marker replaces.
+    func redact(oversizedRun run: UnsafeRawBufferPointer, writingMarker: Bool, into output: OutputBuffer) {
+        counts.bytesIn += run.count
+        guard writingMarker else { return }
+        redactionMarker.withUnsafeBytes { output.append($0) }
+        counts.redactions += 1
+        counts.bytesOut += redactionMarker.count
+    }
+
     /// Copies `line` with its addresses, uncertain tokens and identifier value replaced.
     private func anonymize(line: UnsafeRawBufferPointer, identifier: Range<Int>?, into output: OutputBuffer) {
         scanner.scan(line)

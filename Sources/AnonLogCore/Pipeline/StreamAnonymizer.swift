@@ -11,7 +11,8 @@ enum StreamFailure: Error {
 /// Lines are framed in one reusable buffer. Whenever a read returns, every complete line in it
 /// is anonymized and handed to the sink; from a live source (a pipe or terminal) the sink is
 /// flushed as well, so no line waits for the next one. A line longer than the limit is
-/// anonymized in pieces cut where no address can be split.
+/// anonymized in pieces cut where no address can be split; a run of address characters longer
+/// than the limit cannot be read whole, so it is replaced by the redaction marker (fail closed).
 final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     let lines: LineAnonymizer<Pseudonymizer>
     private let maximumLineLength: Int
@@ -41,17 +42,26 @@ final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     func run(_ source: any ByteSource, into sink: any ByteSink) throws(StreamFailure) {
         var filled = 0
         var inOversizedLine = false
+        // Inside a run of address characters that filled the whole buffer: its rest is dropped.
+        var inRedactedRun = false
 
         while !ShutdownRequest.isRequested {
             if filled == capacity {
                 if capacity < maximumLineLength {
                     grow(to: min(capacity * 2, maximumLineLength), keeping: filled)
-                } else {
-                    let cut = Self.safeCut(buffer, count: filled)
+                } else if let cut = Self.safeCut(buffer, count: filled) {
                     lines.anonymize(oversizedPiece: bytes(0, cut), endsLine: false, into: output)
                     shift(from: cut, to: filled)
                     filled -= cut
                     inOversizedLine = true
+                    try write(to: sink, flush: false)
+                } else {
+                    // The bytes before the buffer (a line start or a safe cut) ended outside
+                    // any run, so the run starts at the buffer's first byte.
+                    lines.redact(oversizedRun: bytes(0, filled), writingMarker: !inRedactedRun, into: output)
+                    filled = 0
+                    inOversizedLine = true
+                    inRedactedRun = true
                     try write(to: sink, flush: false)
                 }
             }
@@ -66,6 +76,14 @@ final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             if count == 0 { break }
             let searchStart = filled
             filled += count
+            if inRedactedRun {
+                // The buffer was emptied when the run was redacted: the new bytes start at 0.
+                let runEnd = Self.runEnd(buffer, count: filled)
+                lines.redact(oversizedRun: bytes(0, runEnd), writingMarker: false, into: output)
+                inRedactedRun = runEnd == filled
+                shift(from: runEnd, to: filled)
+                filled -= runEnd
+            }
             if let lastNewline = Self.lastNewline(buffer, from: searchStart, to: filled) {
                 var start = 0
                 if inOversizedLine {
@@ -152,14 +170,25 @@ final class StreamAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     }
 
     /// Where to cut a full buffer without a line feed: just after its last byte that cannot be
-    /// part of an address, so no address is split between two pieces.
-    private static func safeCut(_ buffer: UnsafeMutableRawPointer, count: Int) -> Int {
+    /// part of an address, so no address is split between two pieces; `nil` when every byte can.
+    private static func safeCut(_ buffer: UnsafeMutableRawPointer, count: Int) -> Int? {
         var index = count - 1
-        while index > 0 {
-            let byte = buffer.load(fromByteOffset: index, as: UInt8.self)
-            if ByteClass.table[Int(byte)] & (ByteClass.runMember | ByteClass.percent) == 0 { return index + 1 }
+        while index >= 0 {
+            if !isRunByte(buffer.load(fromByteOffset: index, as: UInt8.self)) { return index + 1 }
             index -= 1
         }
-        return count
+        return nil
+    }
+
+    /// The offset of the first byte in `0..<count` that cannot be part of an address, or `count`.
+    private static func runEnd(_ buffer: UnsafeMutableRawPointer, count: Int) -> Int {
+        var index = 0
+        while index < count, isRunByte(buffer.load(fromByteOffset: index, as: UInt8.self)) { index += 1 }
+        return index
+    }
+
+    /// Whether `byte` may belong to an address token: a hex digit, `.`, `:` or the `%` of `%3A`.
+    @inline(__always) private static func isRunByte(_ byte: UInt8) -> Bool {
+        ByteClass.table[Int(byte)] & (ByteClass.runMember | ByteClass.percent) != 0
     }
 }
