@@ -34,21 +34,27 @@ enum CommonLogFormatParser {
             return nil
         }
         // The request ends at the quote that is followed by " ddd " (a status code): request
-        // lines of attack traffic contain stray quotes and binary junk.
+        // lines of attack traffic contain stray quotes and binary junk. A quote Apache escaped
+        // as \" is inside the request, unless no other quote can end it (old servers did not
+        // escape, so a request may end in a raw backslash).
         let requestStart = position + 2
         var search = requestStart
         var requestEnd: Int?
+        var escapedCandidate: Int?
         while let quote = index(of: UInt8(ascii: "\""), in: line, from: search, to: end) {
             if quote + 5 <= end, line[quote + 1] == UInt8(ascii: " "),
                 isDigit(line[quote + 2]), isDigit(line[quote + 3]), isDigit(line[quote + 4]),
                 quote + 5 == end || line[quote + 5] == UInt8(ascii: " ")
             {
-                requestEnd = quote
-                break
+                if !isEscaped(line, quote: quote, after: requestStart) {
+                    requestEnd = quote
+                    break
+                }
+                if escapedCandidate == nil { escapedCandidate = quote }
             }
             search = quote + 1
         }
-        guard let requestEnd else { return nil }
+        guard let requestEnd = requestEnd ?? escapedCandidate else { return nil }
         fields.request = requestStart..<requestEnd
         fields.status = (requestEnd + 2)..<(requestEnd + 5)
         position = requestEnd + 5
@@ -103,6 +109,13 @@ enum CommonLogFormatParser {
             index += 1
         }
         return nil
+    }
+
+    /// Whether an odd number of backslashes (after `start`) stands right before `quote`.
+    private static func isEscaped(_ line: UnsafeRawBufferPointer, quote: Int, after start: Int) -> Bool {
+        var index = quote - 1
+        while index >= start, line[index] == UInt8(ascii: "\\") { index -= 1 }
+        return (quote - 1 - index) % 2 == 1
     }
 
     private static func isHostAndPort(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Bool {

@@ -11,7 +11,7 @@ public struct FormatRecognizer: Sendable {
     }
 
     /// The fields of `line` (without its line feed), or `nil` when it has no known format (or
-    /// not the forced one).
+    /// not the forced one). With a forced format, a recognised line has that format.
     public func recognize(_ line: UnsafeRawBufferPointer) -> LineFields? {
         var start = 0
         while start < line.count, line[start] == UInt8(ascii: " ") || line[start] == UInt8(ascii: "\t") { start += 1 }
@@ -19,10 +19,12 @@ public struct FormatRecognizer: Sendable {
         let fields = line[start] == UInt8(ascii: "{")
             ? JSONLogFormatParser.parse(line)
             : CommonLogFormatParser.parse(line)
-        guard let fields else { return nil }
+        guard var fields else { return nil }
         if let forcedFormat, forcedFormat != fields.format {
-            // combined is common with more fields: a forced common format accepts it.
-            return forcedFormat == .common && fields.format == .combined ? fields : nil
+            // combined is common with more fields: a forced common format accepts it, and the
+            // line counts as the format the user named.
+            guard forcedFormat == .common && fields.format == .combined else { return nil }
+            fields.format = .common
         }
         return fields
     }

@@ -24,7 +24,8 @@ enum JSONLogFormatParser {
             case 10 where named("visitor_ip"), 9 where named("client_ip"), 2 where named("ip"):
                 if fields.client == nil { fields.client = member.value }
             case 7 where named("request"):
-                fields.request = member.value
+                // nginx writes the request line; Caddy nests an object of the same name.
+                if member.isString { fields.request = member.value }
             case 6 where named("status"):
                 fields.status = member.value
             case 15 where named("body_bytes_sent"), 10 where named("bytes_sent"):

@@ -2,7 +2,8 @@
 ///
 /// Enough JSON for log lines: it finds each member's key and the byte range of its value (the
 /// inside of the quotes for strings), skips nested objects and arrays, and rejects what is not
-/// an object. Keys are compared as raw bytes; a key spelled with escapes is not found.
+/// an object (also one followed by anything but blanks). Keys are compared as raw bytes; a key
+/// spelled with escapes is not found.
 enum JSONObjectScanner {
     /// One top-level member.
     struct Member {
@@ -13,13 +14,14 @@ enum JSONObjectScanner {
 
     /// Calls `visit` for each top-level member of the object in `line`.
     ///
-    /// - Returns: `false` when the line is not a JSON object (members seen so far were visited).
+    /// - Returns: `false` when the line is not a JSON object, or has more than blanks after it
+    ///   (members seen so far were visited).
     static func scan(_ line: UnsafeRawBufferPointer, _ visit: (Member) -> Void) -> Bool {
         let end = line.count
         var index = skipSpace(line, 0, end)
         guard index < end, line[index] == UInt8(ascii: "{") else { return false }
         index = skipSpace(line, index + 1, end)
-        if index < end, line[index] == UInt8(ascii: "}") { return true }
+        if index < end, line[index] == UInt8(ascii: "}") { return skipSpace(line, index + 1, end) == end }
         while index < end {
             guard line[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(line, index + 1, end) else { return false }
             let key = (index + 1)..<keyEnd
@@ -46,7 +48,7 @@ enum JSONObjectScanner {
             visit(member)
             index = skipSpace(line, index, end)
             guard index < end else { return false }
-            if line[index] == UInt8(ascii: "}") { return true }
+            if line[index] == UInt8(ascii: "}") { return skipSpace(line, index + 1, end) == end }
             guard line[index] == UInt8(ascii: ",") else { return false }
             index = skipSpace(line, index + 1, end)
         }

@@ -90,24 +90,19 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
 
     /// Fills chunks from the source and dispatches them; returns the input error, if any.
     private func read(_ source: any ByteSource, into state: PipelineState) -> AnonLogError? {
-        var carry: [UInt8] = []
-        var inOversizedLine = false
+        var framing = LineFraming()
+        var ended = false
+        var failure: AnonLogError?
         while !state.isCancelled {
             guard let chunk = state.takeFreeChunk() else { return nil }
             chunk.reset()
-            chunk.append(carry)
-            carry.removeAll(keepingCapacity: true)
-            var ended = false
-            var failure: AnonLogError?
+            chunk.append(framing.carry)
+            framing.carry.removeAll(keepingCapacity: true)
             var searchFrom = 0
-            var cut = 0
-            while true {
+            while !ended {
                 if chunk.count == chunk.capacity {
-                    if chunk.capacity < maximumLineLength {
-                        chunk.grow(to: min(chunk.capacity * 2, maximumLineLength))
-                    } else {
-                        break  // an oversized line: cut below where no address can be split
-                    }
+                    guard chunk.capacity < maximumLineLength, !framing.inRedactedRun else { break }
+                    chunk.grow(to: min(chunk.capacity * 2, maximumLineLength))
                 }
                 let read: Int
                 do {
@@ -122,50 +117,28 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
                     break
                 }
                 chunk.count += read
-                if let newline = chunk.lastNewline(from: searchFrom) {
-                    cut = newline + 1
-                    if source.isLive || chunk.count >= chunkSize { break }
+                if framing.inRedactedRun {
+                    if chunk.runEnd() < chunk.count { break }
+                    continue
                 }
+                if chunk.lastNewline(from: searchFrom) != nil, source.isLive || chunk.count >= chunkSize { break }
                 searchFrom = chunk.count
-                if ShutdownRequest.isRequested && !source.isLive {
-                    ended = true
-                    break
-                }
+                if ShutdownRequest.isRequested && !source.isLive { ended = true }
             }
-            if inOversizedLine {
-                // The rest of a line too long to hold: up to its line feed, or another piece.
-                if let newline = chunk.firstNewline() {
-                    cut = newline + 1
-                    chunk.kind = .oversizedPiece(endsLine: true)
-                    inOversizedLine = false
-                } else if ended {
-                    cut = chunk.count
-                    chunk.kind = .oversizedPiece(endsLine: true)
-                    inOversizedLine = false
-                } else {
-                    cut = chunk.safeCut()
-                    chunk.kind = .oversizedPiece(endsLine: false)
-                }
-            } else if ended {
-                cut = chunk.count  // the last line, complete or not
-                chunk.kind = .lines
-            } else if cut > 0 {
-                chunk.kind = .lines
-            } else {
-                // Full at the line limit without a line feed: the start of an oversized line.
-                cut = chunk.safeCut()
-                chunk.kind = .oversizedPiece(endsLine: false)
-                inOversizedLine = true
-            }
-            carry.append(contentsOf: chunk.bytes(from: cut))
+            let cut = framing.cut(chunk, ended: ended)
+            framing.carry.append(contentsOf: chunk.bytes(from: cut))
             chunk.count = cut
-            chunk.damaged = failure != nil
-            if chunk.count > 0 || chunk.damaged {
+            // The damage follows the last bytes read, so it goes with the last chunk.
+            let last = ended && framing.carry.isEmpty
+            chunk.damaged = last && failure != nil
+            // An empty piece still ends its oversized line: the line is counted, and after
+            // damage it gets its line feed.
+            if chunk.count > 0 || chunk.damaged || chunk.endsOversizedLine {
                 state.dispatch(chunk)
             } else {
                 state.release(chunk)
             }
-            if ended { return failure }
+            if last { return failure }
         }
         return nil
     }
@@ -181,8 +154,11 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
                 lines.anonymize(lines: input, into: chunk.output)
             case .oversizedPiece(let endsLine):
                 lines.anonymize(oversizedPiece: input, endsLine: endsLine, into: chunk.output)
+            case .redactedRun(let writesMarker, let endsLine):
+                lines.redact(oversizedRun: input, writingMarker: writesMarker, endsLine: endsLine, into: chunk.output)
             }
-            if chunk.damaged, input.count > 0, input[input.count - 1] != 0x0A {
+            let unterminated = input.count > 0 ? input[input.count - 1] != 0x0A : chunk.endsOversizedLine
+            if chunk.damaged, unterminated {
                 // After damage the next input follows; do not glue its first line to this one.
                 chunk.output.append(UInt8(ascii: "\n"))
                 lines.counts.bytesOut += 1

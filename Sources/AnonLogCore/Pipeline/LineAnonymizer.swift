@@ -114,6 +114,27 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         }
     }
 
+    /// Drops part of a run of address characters too long to be read whole, writing the
+    /// redaction marker in its place once per run (fail closed: an address cut in two would be
+    /// found in neither half).
+    ///
+    /// - Parameters:
+    ///   - run: Bytes of the run (hex digits, dots, colons, percent signs).
+    ///   - writingMarker: Whether this is the start of the run, which the marker replaces.
+    ///   - endsLine: Whether the input ended inside the run (its line is then counted).
+    func redact(oversizedRun run: UnsafeRawBufferPointer, writingMarker: Bool, endsLine: Bool, into output: OutputBuffer) {
+        counts.bytesIn += run.count
+        if writingMarker {
+            policy.redactionMarker.withUnsafeBytes { output.append($0) }
+            counts.redactions += 1
+            counts.bytesOut += policy.redactionMarker.count
+        }
+        if endsLine {
+            counts.countLine(format: nil)
+            counts.oversizedLines += 1
+        }
+    }
+
     /// Finds the identifier values and free-text pieces of `line` that get replaced, in order.
     private func planReplacements(in line: UnsafeRawBufferPointer, fields: LineFields?) {
         replacements.removeAll(keepingCapacity: true)

@@ -6,6 +6,9 @@ final class PipelineChunk: @unchecked Sendable {
         case lines
         /// A piece of a line longer than the limit.
         case oversizedPiece(endsLine: Bool)
+        /// Part of a run of address characters longer than the limit: it cannot be read whole,
+        /// so it is replaced by the redaction marker (written by the run's first part).
+        case redactedRun(writesMarker: Bool, endsLine: Bool)
     }
 
     private(set) var storage: UnsafeMutableRawPointer
@@ -36,6 +39,14 @@ final class PipelineChunk: @unchecked Sendable {
         count = 0
         kind = .lines
         damaged = false
+    }
+
+    /// Whether this chunk ends a line longer than the limit.
+    var endsOversizedLine: Bool {
+        switch kind {
+        case .lines: false
+        case .oversizedPiece(let endsLine), .redactedRun(_, let endsLine): endsLine
+        }
     }
 
     var inputBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
@@ -77,15 +88,77 @@ final class PipelineChunk: @unchecked Sendable {
         return nil
     }
 
-    /// Just after the last byte that cannot be part of an address, so no address is split.
-    func safeCut() -> Int {
+    /// Just after the last byte that cannot be part of an address, so no address is split;
+    /// `nil` when every byte can.
+    func safeCut() -> Int? {
         var index = count - 1
-        while index > 0 {
-            let byte = storage.load(fromByteOffset: index, as: UInt8.self)
-            if ByteClass.table[Int(byte)] & (ByteClass.runMember | ByteClass.percent) == 0 { return index + 1 }
+        while index >= 0 {
+            if !Self.isRunByte(storage.load(fromByteOffset: index, as: UInt8.self)) { return index + 1 }
             index -= 1
         }
+        return nil
+    }
+
+    /// The first byte that cannot be part of an address, or `count`.
+    func runEnd() -> Int {
+        for index in 0..<count where !Self.isRunByte(storage.load(fromByteOffset: index, as: UInt8.self)) { return index }
         return count
+    }
+
+    @inline(__always) private static func isRunByte(_ byte: UInt8) -> Bool {
+        ByteClass.table[Int(byte)] & (ByteClass.runMember | ByteClass.percent) != 0
+    }
+}
+
+/// Where the reader cuts each chunk: after the last whole line, or, inside a line longer than
+/// the limit, where no address can be split.
+struct LineFraming {
+    /// Bytes read past the cut, which start the next chunk.
+    var carry: [UInt8] = []
+    /// Inside a line longer than the limit, between its pieces.
+    var inOversizedLine = false
+    /// Inside a run of address characters longer than the limit.
+    var inRedactedRun = false
+
+    /// Sets the chunk's kind and returns how many of its bytes it keeps.
+    mutating func cut(_ chunk: PipelineChunk, ended: Bool) -> Int {
+        if inRedactedRun {
+            let end = chunk.runEnd()
+            inRedactedRun = end == chunk.count && !ended
+            chunk.kind = .redactedRun(writesMarker: false, endsLine: ended && end == chunk.count)
+            if ended && end == chunk.count { inOversizedLine = false }
+            return end
+        }
+        if inOversizedLine {
+            if let newline = chunk.firstNewline() {
+                inOversizedLine = false
+                chunk.kind = .oversizedPiece(endsLine: true)
+                return newline + 1
+            }
+            if ended {
+                inOversizedLine = false
+                chunk.kind = .oversizedPiece(endsLine: true)
+                return chunk.count
+            }
+            return cutOversized(chunk)
+        }
+        chunk.kind = .lines
+        if ended { return chunk.count }  // the last line, complete or not
+        if let newline = chunk.lastNewline(from: 0) { return newline + 1 }
+        inOversizedLine = true  // full at the line limit without a line feed
+        return cutOversized(chunk)
+    }
+
+    /// A piece of an oversized line: up to its last byte outside any address, or, when every
+    /// byte could belong to one, the start of a run to redact.
+    private mutating func cutOversized(_ chunk: PipelineChunk) -> Int {
+        if let cut = chunk.safeCut() {
+            chunk.kind = .oversizedPiece(endsLine: false)
+            return cut
+        }
+        inRedactedRun = true
+        chunk.kind = .redactedRun(writesMarker: true, endsLine: false)
+        return chunk.count
     }
 }
 
