@@ -57,6 +57,20 @@ def build():
     return binary
 
 
+MODES = ['mask', 'cryptopan', 'ipcrypt-pfx', 'ipcrypt-deterministic', 'ipcrypt-ndx']
+
+
+def mode_keys(anonlog):
+    """One key file per mode, made once."""
+    keys = {}
+    for mode in MODES:
+        path = os.path.join(CORPUS, f'key-{mode}')
+        if not os.path.exists(path):
+            subprocess.run([anonlog, 'key', 'init', '--mode', mode, '--key-file', path], check=True, stderr=subprocess.DEVNULL)
+        keys[mode] = path
+    return keys
+
+
 def commands(anonlog, plain, packed, key):
     """(name, argv, stdin path or None, output path) for every command that can run here."""
     scratch = os.path.join(CORPUS, 'scratch')
@@ -69,6 +83,11 @@ def commands(anonlog, plain, packed, key):
         ('anonlog plain', quiet + [plain], None, null),
         ('anonlog .gz', quiet + [packed], None, null),
         ('anonlog plain -> .gz file', quiet + [plain, '-o', os.path.join(scratch, 'out.log.gz')], None, None),
+        ('anonlog plain, 1 thread', quiet + ['--threads', '1', plain], None, null),
+    ]
+    for mode, mode_key in mode_keys(anonlog).items():
+        candidates.append((f'anonlog plain --mode {mode}', [anonlog, '--key-file', mode_key, '--quiet', '--mode', mode, plain], None, null))
+    candidates += [
         ('gzip -6 (plain -> .gz)', ['gzip', '-6', '-c', plain], None, os.path.join(scratch, 'gzip6.gz')),
         ('anonip -4 8 -6 80', ['anonip', '-4', '8', '-6', '80'], plain, null),
         ('goaccess report', ['goaccess', '--log-format=COMBINED', '-o', os.path.join(scratch, 'report.json'), plain], None, None),
