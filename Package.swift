@@ -29,9 +29,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CAnonLogISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -39,7 +39,9 @@ public struct OpenedInput {
         let prefix = Array(magic[..<count])
         let replay: any ByteSource = prefix.isEmpty ? file : PrefixedSource(prefix: prefix, wrapping: file)
         if prefix == [0x1f, 0x8b] {
-            let gzip = try GzipInflatingSource(wrapping: replay)
+            // ISA-L for stored files; zlib for a live stream, because ISA-L may keep the last
+            // bytes of a sync-flushed stream until more input arrives, and a live line must not wait.
+            let gzip = try GzipInflatingSource(wrapping: replay, implementation: replay.isLive ? .zlib : .preferred)
             self.gzip = gzip
             source = gzip
         } else {

@@ -64,7 +64,8 @@ struct GzipDeflatingSinkTests {
         try deflater.flush()
         #expect(sink.flushedAt == [sink.bytes.count])
         // The stream is unfinished: zlib gives every byte written, then reports the missing end.
-        let partial = drain(try GzipInflatingSource(wrapping: MemorySource(sink.bytes)))
+        // zlib decodes everything up to a sync point without waiting for more input.
+        let partial = drain(try GzipInflatingSource(wrapping: MemorySource(sink.bytes), implementation: .zlib))
         #expect(partial.bytes == first)
         #expect(partial.error?.message == "truncated gzip member starting at byte 0")
 
