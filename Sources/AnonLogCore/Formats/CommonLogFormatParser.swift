@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Reads lines of the NCSA family: common, combined and vhost_combined (and combined with extra
 /// fields after the user agent, as nginx setups often log).
 ///
@@ -98,15 +106,10 @@ enum CommonLogFormatParser {
         guard position + 2 <= end, line[position] == UInt8(ascii: " "), line[position + 1] == UInt8(ascii: "\"") else {
             return nil
         }
-        var index = position + 2
-        while index < end {
-            let byte = line[index]
-            if byte == UInt8(ascii: "\\") {
-                index += 2
-                continue
-            }
-            if byte == UInt8(ascii: "\"") { return (position + 2)..<index }
-            index += 1
+        var search = position + 2
+        while let quote = index(of: UInt8(ascii: "\""), in: line, from: search, to: end) {
+            if !isEscaped(line, quote: quote, after: position + 2) { return (position + 2)..<quote }
+            search = quote + 1
         }
         return nil
     }
@@ -134,12 +137,9 @@ enum CommonLogFormatParser {
     @inline(__always) private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     private static func index(of byte: UInt8, in line: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
-        var index = start
-        while index < end {
-            if line[index] == byte { return index }
-            index += 1
-        }
-        return nil
+        guard start < end, let base = line.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     private static func lastSpace(_ line: UnsafeRawBufferPointer, before end: Int) -> Int? {

@@ -22,6 +22,8 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private let rotation: KeyRotation
     private let recognizer: FormatRecognizer
     private let policy: LineRewritePolicy
+    /// Whether the keep-list is empty (read once: the list itself is an array).
+    private let keepsNothing: Bool
     private let scrubber = TextScrubber()
     /// Scratch space, reused for every line.
     private var replacements: [LineReplacement] = []
@@ -39,6 +41,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         self.rotation = epochs.record.rotation
         self.recognizer = recognizer
         self.policy = policy
+        self.keepsNothing = policy.keep.isEmpty
         self.fallbackEpoch = epochs.record.rotation.epoch(at: now)
     }
 
@@ -51,6 +54,15 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     ///   - chunk: Whole lines, each ending in a line feed, except that the last may lack one
     ///     (the end of the input).
     ///   - output: Receives the rewritten lines.
+    // The pipeline reaches this through a mode chosen at run time; these make the optimizer
+    // emit (and dispatch to) a version specialized for each mode's pseudonymizer.
+    @_specialize(where Pseudonymizer == HMACPseudonymizer)
+    @_specialize(where Pseudonymizer == AddressMasker)
+    @_specialize(where Pseudonymizer == CryptoPAn)
+    @_specialize(where Pseudonymizer == IPCryptPFX)
+    @_specialize(where Pseudonymizer == IPCryptDeterministic)
+    @_specialize(where Pseudonymizer == IPCryptNDXPseudonymizer)
+    @_specialize(where Pseudonymizer == AddressDecryptor)
     func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer) {
         guard let base = chunk.baseAddress else { return }
         let outputStart = output.count
@@ -177,11 +189,29 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     /// happens to be an address) goes with it; one that straddles its edge widens it.
     private func anonymize(line: UnsafeRawBufferPointer, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, into output: OutputBuffer) {
         scanner.scan(line)
-        var position = 0
         let addresses = epoch.addresses
         if addresses == nil { counts.linesInShreddedEpochs += 1 }
+        let matches = scanner.matches
+        if replacements.isEmpty, let addresses, keepsNothing {
+            // The common line: addresses only, all replaced.
+            var position = 0
+            for match in matches {
+                output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
+                if case .address(let address) = match.kind {
+                    write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)
+                    counts.addressesReplaced += 1
+                } else {
+                    policy.redactionMarker.withUnsafeBytes { output.append($0) }
+                    counts.redactions += 1
+                }
+                position = match.end
+            }
+            output.append(UnsafeRawBufferPointer(rebasing: line[position...]))
+            return
+        }
+        var position = 0
         var next = 0
-        for match in scanner.matches {
+        for match in matches {
             while next < replacements.count, replacements[next].range.upperBound <= match.start {
                 position = replace(replacements[next], in: line, from: position, epoch: epoch, into: output)
                 next += 1
@@ -193,7 +223,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             }
             output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
             if case .address(let address) = match.kind, let addresses {
-                if policy.keep.isEmpty || !policy.keep.contains(address) {
+                if keepsNothing || !policy.keep.contains(address) {
                     write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)
                     counts.addressesReplaced += 1
                 } else {

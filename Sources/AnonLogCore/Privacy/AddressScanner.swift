@@ -51,6 +51,13 @@ public struct AddressScanner {
         let table = ByteClass.table
         var index = 0
         while index < count {
+            // Every address has a dot, a colon or a percent-encoded one: jump to the next such
+            // byte eight bytes at a time, then back to the start of its run.
+            let trigger = Self.nextSeparator(base, from: index, count: count)
+            if trigger == count { break }
+            var start = trigger
+            while start > index, table[Int(base[start - 1])] & ByteClass.runMember != 0 { start -= 1 }
+            index = start
             let byteClass = table[Int(base[index])]
             if byteClass & ByteClass.runMember == 0 {
                 if byteClass & ByteClass.percent != 0 {
@@ -65,26 +72,33 @@ public struct AddressScanner {
                 }
             }
             let runStart = index
-            var sawSeparator = false
+            var separators = 0
+            var colons = 0
             var spelling = AddressMatch.Spelling.plain
             while index < count {
-                let memberClass = table[Int(base[index])]
+                let byte = base[index]
+                let memberClass = table[Int(byte)]
                 if memberClass & ByteClass.hex != 0 {
                     index += 1
                 } else if memberClass & ByteClass.separator != 0 {
-                    sawSeparator = true
+                    separators += 1
+                    if byte == UInt8(ascii: ":") { colons += 1 }
                     index += 1
                 } else if memberClass & ByteClass.percent != 0,
                     let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
                 {
-                    sawSeparator = true
+                    separators += 1
                     spelling = encodedSpelling
                     index += 3
                 } else {
                     break
                 }
             }
-            guard sawSeparator, index - runStart >= 3 else { continue }
+            // An address needs three dots (IPv4) or two colons (IPv6); most runs in a log line
+            // (versions, decimals, "HTTP/1.1") have fewer and are passed over here.
+            guard index - runStart >= 3, colons >= 2 || separators - colons >= 3 || (spelling != .plain && separators > 0) else {
+                continue
+            }
             let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
             let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
             let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
@@ -103,6 +117,31 @@ public struct AddressScanner {
                 analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling)
             }
         }
+    }
+
+    /// The offset of the first `.`, `:` or `%` at or after `start`, or `count`.
+    ///
+    /// Eight bytes at a time: a byte equal to `c` is a zero byte of `word ^ c…c`, and the
+    /// classic zero-byte test marks the lowest such byte exactly.
+    @inline(__always)
+    static func nextSeparator(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let found = zeroBytes(word ^ (ones &* 0x2E)) | zeroBytes(word ^ (ones &* 0x3A)) | zeroBytes(word ^ (ones &* 0x25))
+            if found != 0 { return index + found.littleEndian.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte == 0x2E || byte == 0x3A || byte == 0x25 { return index }
+            index += 1
+        }
+        return count
     }
 
     // MARK: - Runs
@@ -173,8 +212,16 @@ public struct AddressScanner {
             colonCount += 1
             if index > 0, run[index - 1] == UInt8(ascii: ":") { hasDoubleColon = true }
         }
-        if colonCount == 0 {
-            _ = analyzeDotted(run, from: 0, to: count, spelling: spelling, into: &matches)
+        // IPv6 text has "::", or eight groups (seven colons; six before an embedded IPv4 part).
+        // Times ("2026:10:00:00") and MAC addresses have neither: only IPv4 fields remain.
+        if colonCount < 6 && !hasDoubleColon {
+            var fieldStart = 0
+            for index in 0...count where index == count || run[index] == UInt8(ascii: ":") {
+                if index - fieldStart >= 7 {
+                    _ = analyzeDotted(run, from: fieldStart, to: index, spelling: spelling, into: &matches)
+                }
+                fieldStart = index + 1
+            }
             return
         }
 

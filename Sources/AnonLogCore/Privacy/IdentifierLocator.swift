@@ -16,7 +16,9 @@ struct IdentifierLocator: Sendable {
 
     /// Appends the value ranges of identifiers in `line` to `ranges`, unsorted.
     func locate(in line: UnsafeRawBufferPointer, into ranges: inout [Range<Int>]) {
-        if !fieldNames.isEmpty, let first = line.first(where: { $0 != UInt8(ascii: " ") }), first == UInt8(ascii: "{") {
+        var start = 0
+        while start < line.count, line[start] == UInt8(ascii: " ") { start += 1 }
+        if !fieldNames.isEmpty, start < line.count, line[start] == UInt8(ascii: "{") {
             _ = JSONObjectScanner.scan(line) { member in
                 guard member.isString, !member.value.isEmpty else { return }
                 for name in fieldNames where equals(line, member.key, name) {
