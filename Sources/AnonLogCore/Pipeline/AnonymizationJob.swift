@@ -41,8 +41,9 @@ public struct AnonymizationOptions: Sendable {
     public var keep = AddressKeepList()
     /// The longest line held whole; longer lines are anonymized in pieces.
     public var maximumLineLength = 64 << 20
-    /// The zlib level for `.gz` output.
-    public var gzipLevel = 6
+    /// The gzip level for `.gz` output: 1 to 3 compress with ISA-L (fast), 4 to 9 with zlib
+    /// (smaller). 3 by default: about 5 times gzip -6's speed at about 18% more bytes.
+    public var gzipLevel = 3
     /// Worker threads; `nil` for one per core.
     public var threads: Int?
 

@@ -19,7 +19,7 @@ enum StreamFailure: Error {
 final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     /// The workers' line rewriters, one per worker thread.
     let workers: [LineAnonymizer<Pseudonymizer>]
-    private let encoders: [GzipMemberEncoder?]
+    private let encoders: [(any GzipMemberEncoding)?]
     private let chunkSize: Int
     private let maximumLineLength: Int
     private let chunks: [PipelineChunk]
@@ -35,8 +35,8 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     ) throws(AnonLogError) {
         precondition(!workers.isEmpty, "a pipeline needs a worker")
         self.workers = workers
-        var encoders: [GzipMemberEncoder?] = []
-        for _ in workers { encoders.append(try gzipLevel.map { (level) throws(AnonLogError) in try GzipMemberEncoder(level: level) }) }
+        var encoders: [(any GzipMemberEncoding)?] = []
+        for _ in workers { encoders.append(try gzipLevel.map { (level) throws(AnonLogError) in try GzipMemberEncoders.make(level: level) }) }
         self.encoders = encoders
         self.chunkSize = chunkSize
         self.maximumLineLength = max(maximumLineLength, chunkSize)
@@ -145,7 +145,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
 
     // MARK: - Workers
 
-    private static func work(state: PipelineState, lines: LineAnonymizer<Pseudonymizer>, encoder: GzipMemberEncoder?) {
+    private static func work(state: PipelineState, lines: LineAnonymizer<Pseudonymizer>, encoder: (any GzipMemberEncoding)?) {
         while let chunk = state.takeReadyChunk() {
             chunk.output.removeAll()
             let input = chunk.inputBytes
