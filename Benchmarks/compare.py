@@ -32,14 +32,16 @@ def machine():
             f'{swift[0] if swift else "swift ?"}, load {load[0]:.2f} at start')
 
 
-def prepare(size_text):
+def prepare(size_text, clients=None):
     os.makedirs(CORPUS, exist_ok=True)
-    plain = os.path.join(CORPUS, f'combined-{size_text}.log')
+    suffix = f'-{clients}clients' if clients else ''
+    plain = os.path.join(CORPUS, f'combined-{size_text}{suffix}.log')
     packed = plain + '.gz'
     if not os.path.exists(plain):
         print(f'generating {plain} ...', file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(ROOT, 'Scripts', 'generate-sample-logs.py'),
-                        '--format', 'combined', '--bytes', size_text, '--out', plain], check=True)
+                        '--format', 'combined', '--bytes', size_text, '--out', plain]
+                       + (['--clients', clients] if clients else []), check=True)
     if not os.path.exists(packed):
         print(f'compressing {packed} (gzip -6) ...', file=sys.stderr)
         with open(packed + '.tmp', 'wb') as out:
@@ -99,17 +101,24 @@ def commands(anonlog, plain, packed, key):
 
 
 def run_once(argv, stdin, output):
+    """Wall time and peak resident memory (KiB, from /usr/bin/time) of one run."""
     stdin_file = open(stdin, 'rb') if stdin else subprocess.DEVNULL
     stdout_file = open(output, 'wb') if output else subprocess.DEVNULL
+    rss_file = os.path.join(CORPUS, 'scratch', 'rss')
+    timed = ['/usr/bin/time', '-f', '%M', '-o', rss_file] + argv if os.path.exists('/usr/bin/time') else argv
     start = time.perf_counter()
-    result = subprocess.run(argv, stdin=stdin_file, stdout=stdout_file, stderr=subprocess.PIPE)
+    result = subprocess.run(timed, stdin=stdin_file, stdout=stdout_file, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    try:
+        rss = int(open(rss_file).read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss = 0
     for f in (stdin_file, stdout_file):
         if f is not subprocess.DEVNULL:
             f.close()
     if result.returncode != 0:
         raise SystemExit(f'{" ".join(argv)} failed ({result.returncode}): {result.stderr.decode(errors="replace")[:500]}')
-    return elapsed
+    return elapsed, rss
 
 
 def main():
@@ -119,9 +128,10 @@ def main():
     parser.add_argument('--only', help='comma-separated command names (prefixes) to run')
     parser.add_argument('--anonlog', help='use this binary instead of building one')
     parser.add_argument('--markdown', help='also write the table as Markdown to this file')
+    parser.add_argument('--clients', help='distinct clients in the corpus (generator default 200000; 10000000 for the memory check)')
     args = parser.parse_args()
 
-    plain, packed, key = prepare(args.size)
+    plain, packed, key = prepare(args.size, args.clients)
     anonlog = args.anonlog or build()
     if not os.path.exists(key):
         subprocess.run([anonlog, 'key', 'init', '--key-file', key], check=True, stderr=subprocess.DEVNULL)
@@ -134,9 +144,12 @@ def main():
     description = machine()
 
     times = {name: [] for name, *_ in runs}
+    peaks = {name: 0 for name, *_ in runs}
     for round_number in range(args.rounds):
         for name, argv, stdin, output in runs:
-            times[name].append(run_once(argv, stdin, output))
+            elapsed, rss = run_once(argv, stdin, output)
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], rss)
         print(f'round {round_number + 1}/{args.rounds} done', file=sys.stderr)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
@@ -146,9 +159,9 @@ def main():
         median = medians[name]
         ratio = f'{reference / median:.2f}x' if reference else '-'
         spread = f'{min(times[name]):.2f}-{max(times[name]):.2f}'
-        rows.append((name, f'{median:.2f}', spread, f'{size / median / 1e6:.0f}', ratio))
+        rows.append((name, f'{median:.2f}', spread, f'{size / median / 1e6:.0f}', ratio, f'{peaks[name] // 1024}'))
 
-    header = ('command', 'median s', 'min-max s', 'MB/s', 'speed vs zcat')
+    header = ('command', 'median s', 'min-max s', 'MB/s', 'speed vs zcat', 'peak MiB')
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
     lines_out = [f'machine: {description}',
                  f'corpus: {os.path.relpath(plain, ROOT)} ({size / 1e6:.0f} MB, {lines} lines), '
