@@ -29,9 +29,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CAnonLogSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogSQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
