@@ -39,12 +39,14 @@ public enum AnonymizationJob {
     ///   - destination: Where the lines go.
     ///   - keys: The key file's contents: mode, rotation and the oldest retained epoch's key.
     ///   - options: Formats, shapes and limits.
+    ///   - statistics: Records statistics from the same pass, or `nil`.
     /// - Returns: What was done and what failed.
     public static func run(
         inputs: [String],
         destination: OutputDestination,
         keys: KeyRecord,
-        options: AnonymizationOptions = AnonymizationOptions()
+        options: AnonymizationOptions = AnonymizationOptions(),
+        statistics: StatsRecorder? = nil
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
@@ -56,6 +58,7 @@ public enum AnonymizationJob {
             return report
         }
         let lines = anonymizer.lines
+        lines.statistics = statistics
         let stream = StreamAnonymizer(lines: lines, maximumLineLength: options.maximumLineLength)
 
         let output: JobOutput
@@ -74,6 +77,8 @@ public enum AnonymizationJob {
             do throws(AnonLogError) {
                 let input = try OpenedInput.open(path: path)
                 if path == "-" { readStandardInput = true }
+                statistics?.beginInput(named: path)
+                defer { statistics?.finishInput() }
                 do throws(StreamFailure) {
                     try stream.run(input.source, into: output.sink)
                 } catch {

@@ -28,6 +28,8 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private let fallbackEpoch: Int64
     /// What has been done so far.
     var counts = AnonymizationCounts()
+    /// Statistics: sees each line, its fields and its epoch before the addresses are replaced.
+    var statistics: StatsRecorder?
 
     init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, redactionMarker: [UInt8], now: Int64) {
         self.epochs = epochs
@@ -62,6 +64,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
             let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             anonymize(line: line, epoch: epoch, identifier: fields?.sessionID, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
             lineStart = lineEnd + 1

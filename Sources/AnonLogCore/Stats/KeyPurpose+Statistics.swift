@@ -1,0 +1,8 @@
+extension KeyPurpose {
+    /// Pseudonyms of networks (an IPv4 /24 or an IPv6 /48) in the statistics.
+    public static let network = KeyPurpose(label: "network")
+    /// Fingerprints of normalized chat message texts (the text itself is never stored).
+    public static let messageFingerprint = KeyPurpose(label: "message-fingerprint")
+    /// Identities of ingested log segments in the stats store's ledger.
+    public static let ingestion = KeyPurpose(label: "ingestion")
+}
