@@ -197,9 +197,20 @@ def matches(alternative, text):
     return True
 
 
-def display_name(pattern, alternatives):
+def display_name(pattern, alternatives, instances):
     flags, parts = max(alternatives, key=lambda a: sum(len(p) for p in a[1]))
     name = max(parts, key=len)
+    if flags & 4:
+        # A case-insensitive part is lower case: take the spelling the example user agents use
+        # most, mixed case first on a tie (ClaudeBot rather than claudebot).
+        spellings = {}
+        for instance in instances:
+            found = instance.lower().find(name)
+            if found >= 0:
+                spelling = instance[found:found + len(name)]
+                spellings[spelling] = spellings.get(spelling, 0) + 1
+        if spellings:
+            name = max(sorted(spellings), key=lambda x: (spellings[x], x != x.lower() and x != x.upper()))
     name = name.strip(" /;:+-_.\\!")
     if name.startswith("(") and name.endswith(")"):
         name = name[1:-1]
@@ -236,7 +247,7 @@ def crawler_list(data):
         klass = next((k for tag, k in CLASS_BY_TAG if tag in tags), "crawler")
         category = next((c for c in CATEGORY_ORDER if c in tags), "other")
         encoded = ALT.join(str(flags) + PART.join(parts) for flags, parts in alternatives)
-        name = display_name(pattern, alternatives)
+        name = display_name(pattern, alternatives, entry.get("instances", []))
         for field in (name, encoded):
             assert FIELD not in field and "\n" not in field
         for _, parts in alternatives:

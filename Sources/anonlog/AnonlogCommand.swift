@@ -11,7 +11,7 @@ struct AnonlogCommand: ParsableCommand {
             or to -o PATH. Run 'anonlog help anonymize' for its options.
             """,
         version: AnonLogVersion.current,
-        subcommands: [AnonymizeCommand.self, KeyCommand.self, LookupCommand.self],
+        subcommands: [AnonymizeCommand.self, KeyCommand.self, LookupCommand.self, StatsCommand.self],
         defaultSubcommand: AnonymizeCommand.self
     )
 }

@@ -218,7 +218,7 @@ final class ChatDetectors {
         let rule = parameters[.chatSpamCampaign]!
         let slot = campaigns.slot(for: event.fingerprint, time: time)
         var seenElsewhere = false
-        campaigns.forEach(in: slot) { if $0.first != event.sessionKey { seenElsewhere = true } }
+        campaigns.forEach(in: slot) { if $0.first != event.sessionKey && $0.time >= time - rule.interval { seenElsewhere = true } }
         if seenElsewhere { lastWasDuplicate = true }
         if !campaigns.contains(event.sessionKey, in: slot) {
             campaigns.append(.init(time: time, first: event.sessionKey, second: event.clientKey), to: slot)

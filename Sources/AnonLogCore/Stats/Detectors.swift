@@ -94,11 +94,11 @@ final class Detectors {
                 distinctValues: flood.distinctValues, evidence: campaignTexts, detail: "last: \(rule.rawValue)",
                 firstSeen: StatsTime.floorDivide(flood.firstTime, 1000))
             emit(networkAlert)
-            countRecidive(subject: event.networkKey, text: network!, network: nil, time: milliseconds, evidence: campaignTexts)
+            countRecidive(subject: event.networkKey, scope: .network, text: network!, network: nil, time: milliseconds, evidence: campaignTexts)
         }
-        countRecidive(subject: event.clientKey, text: event.client.string, network: network, time: milliseconds, evidence: texts)
+        countRecidive(subject: event.clientKey, scope: .client, text: event.client.string, network: network, time: milliseconds, evidence: texts)
         if event.networkKey != 0, let network {
-            countRecidive(subject: event.networkKey, text: network, network: nil, time: milliseconds, evidence: texts)
+            countRecidive(subject: event.networkKey, scope: .network, text: network, network: nil, time: milliseconds, evidence: texts)
         }
     }
 
@@ -120,7 +120,7 @@ final class Detectors {
     /// fail2ban's recidive on pseudonyms: `capacity` alerts within `interval`, spread over at
     /// least an hour (two episodes), so that one burst that trips several rules at once is not a
     /// repeat offence.
-    private func countRecidive(subject: UInt64, text: String, network: String?, time: Int64, evidence: [String]) {
+    private func countRecidive(subject: UInt64, scope: AlertScope, text: String, network: String?, time: Int64, evidence: [String]) {
         guard let recidive else { return }
         let slot = recidive.slot(for: subject ^ 0x7265_6369, time: time)
         recidive.append(RecentEventTable.Entry(time: time, first: 0, second: 0), to: slot)
@@ -138,7 +138,7 @@ final class Detectors {
         recidive.silence(slot, until: time + recidiveParameters.blackhole)
         recidive.clear(slot)
         emit(StatsAlert(
-            time: StatsTime.floorDivide(time, 1000), rule: .recidive, subject: text, network: network, events: count,
+            time: StatsTime.floorDivide(time, 1000), rule: .recidive, scope: scope, subject: text, network: network, events: count,
             distinctValues: count, evidence: evidence, detail: nil, firstSeen: StatsTime.floorDivide(oldest, 1000)))
     }
 }

@@ -445,7 +445,7 @@ final class SegmentAggregates {
             let bot = Int(botIndexes[slot])
             batch.bots.append(.init(
                 day: day, userAgentClass: UserAgentClass.at(Int(botClasses[slot])),
-                bot: bot >= 0 ? UserAgentLists.botName(bot) : "(unnamed)", category: bot >= 0 ? UserAgentLists.botCategory(bot) : "-",
+                bot: bot >= 0 ? UserAgentLists.botName(bot) : (botClasses[slot] == UInt8(UserAgentClass.empty.index) ? "(none)" : "(unnamed)"), category: bot >= 0 ? UserAgentLists.botCategory(bot) : "-",
                 hits: bots.count(at: slot), bytes: botBytes[slot], clients: botClients.serialized(slot)))
         }
         for slot in 0..<fingerprints.count {

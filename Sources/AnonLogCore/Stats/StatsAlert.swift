@@ -27,12 +27,12 @@ public struct StatsAlert: Sendable, Equatable {
     public var confidence: Int { rule.confidence }
 
     public init(
-        time: Int64, rule: DetectionRule, subject: String, network: String? = nil, events: Int, distinctValues: Int,
-        evidence: [String] = [], detail: String? = nil, firstSeen: Int64? = nil
+        time: Int64, rule: DetectionRule, scope: AlertScope? = nil, subject: String, network: String? = nil, events: Int,
+        distinctValues: Int, evidence: [String] = [], detail: String? = nil, firstSeen: Int64? = nil
     ) {
         self.time = time
         self.rule = rule
-        self.scope = rule.scope
+        self.scope = scope ?? rule.scope
         self.subject = subject
         self.network = network
         self.events = events

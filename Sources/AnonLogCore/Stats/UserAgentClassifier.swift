@@ -75,12 +75,18 @@ final class UserAgentClassifier {
                 badBot = index
                 break
             }
+            let attackTool = UserAgentLists.attackTools.contains { UserAgentLists.containsWord($0, in: lower) }
             if best >= 0 {
                 let crawler = UserAgentLists.crawlers[best]
-                return Verdict(userAgentClass: crawler.userAgentClass, bot: Int32(best), badListed: badBot >= 0, checkedOperator: operators[best])
+                let userAgentClass = attackTool ? .scanner : crawler.userAgentClass
+                return Verdict(
+                    userAgentClass: userAgentClass, bot: Int32(best), badListed: badBot >= 0 || attackTool, checkedOperator: operators[best])
             }
             if badBot >= 0 {
                 return Verdict(userAgentClass: .scanner, bot: Int32(UserAgentLists.crawlers.count + badBot), badListed: true, checkedOperator: -1)
+            }
+            if attackTool {
+                return Verdict(userAgentClass: .scanner, bot: -1, badListed: true, checkedOperator: -1)
             }
             // Bot words first: undeclared crawlers often borrow a browser's engine tokens.
             if looksLikeBot(lower) {

@@ -76,6 +76,15 @@ enum UserAgentLists {
     /// CrowdSec's bad user agents, as bytes.
     static let badUserAgents: [[UInt8]] = ProbeLists.badUserAgentTable.split(separator: "\n").map { Array($0.utf8) }
 
+    /// Attack and reconnaissance tools by name (lower case, whole words), added to CrowdSec's
+    /// list: some it lacks (sqlmap, l9scan) are the tools probes are made with.
+    static let attackTools: [[UInt8]] = [
+        "sqlmap", "nikto", "nmap", "masscan", "zgrab", "nuclei", "wpscan", "acunetix", "nessus", "openvas", "dirbuster",
+        "zmeu", "jorgee", "havij", "l9scan", "l9explore", "censysinspect", "gobuster", "feroxbuster", "ffuf", "wfuzz",
+        "dirb", "whatweb", "commix", "xsstrike", "arachni", "w3af", "skipfish", "wapiti", "netsparker", "hydra",
+        "fuzz faster u fool", "ut-dorkbot",
+    ].map { Array($0.utf8) }
+
     /// The name of bot number `index`: crawler patterns first, then bad-bot names.
     static func botName(_ index: Int) -> String {
         if index < crawlers.count { return crawlers[index].name }

@@ -106,12 +106,23 @@ final class SQLiteDatabase {
         }
     }
 
-    /// Runs `body` in a read transaction: one consistent snapshot for several queries.
+    /// Runs `body` in a read transaction: one consistent snapshot for several queries. Nested
+    /// calls join the outer transaction.
     func readTransaction<Result>(_ body: () throws(AnonLogError) -> Result) throws(AnonLogError) -> Result {
+        if readDepth > 0 {
+            readDepth += 1
+            defer { readDepth -= 1 }
+            return try body()
+        }
         try execute("BEGIN")
-        defer { _ = sqlite3_exec(handle, "COMMIT", nil, nil, nil) }
+        readDepth = 1
+        defer {
+            readDepth = 0
+            _ = sqlite3_exec(handle, "COMMIT", nil, nil, nil)
+        }
         return try body()
     }
+    private var readDepth = 0
 
     /// Calls `operation` again while the database is busy or locked, with growing pauses, until
     /// it succeeds or the patience runs out.

@@ -42,7 +42,7 @@ Storebot-Google	crawler	search-engine	0Storebot-Google
 GoogleOther	crawler	search-engine	0GoogleOther
 bingbot	crawler	search-engine	0bingbot
 Slurp	crawler	search-engine	0Slurp
-wget	library	http-library	4wget
+Wget	library	http-library	4wget
 LinkedInBot	crawler	social-preview	0LinkedInBot
 Python-urllib	library	http-library	0Python-urllib
 python-requests	library	http-library	0python-requests
@@ -110,7 +110,7 @@ heritrix	crawler	archiver	0heritrix
 findthatfile	crawler	search-engine	0findthatfile
 europarchive.org	crawler	archiver	0europarchive.org
 NerdByNature.Bot	crawler	seo	0NerdByNature.Bot
-sistrix crawler	crawler	seo	4sistrix crawler
+SISTRIX Crawler	crawler	seo	4sistrix crawler
 AhrefsSiteAudit	crawler	seo	0AhrefsBot¦0AhrefsSiteAudit
 fuelbot	crawler	seo	0fuelbot
 CrunchBot	crawler	seo	1CrunchBot
@@ -203,7 +203,7 @@ Applebot	crawler	search-engine	0Applebot
 TweetmemeBot	crawler	social-preview	0TweetmemeBot
 crawler4j	library	http-library	0crawler4j
 findxbot	crawler	search-engine	0findxbot
-semrushbot	crawler	seo	4semrushbot
+SemrushBot	crawler	seo	4semrushbot
 yoozBot	crawler	seo	0yoozBot
 lipperhey	crawler	seo	0lipperhey
 Y!J	crawler	search-engine	0Y!J
@@ -212,7 +212,7 @@ AddThis	crawler	social-preview	0AddThis
 Screaming Frog SEO Spider	crawler	seo	0Screaming Frog SEO Spider
 MetaURI	crawler	seo	0MetaURI
 Scrapy	library	http-library	0Scrapy
-livelapbot	crawler	seo	4livelapbot
+LivelapBot	crawler	seo	4livelapbot
 OpenHoseBot	crawler	search-engine	0OpenHoseBot
 CapsuleChecker	crawler	monitoring	0CapsuleChecker
 collection@infegy.com	crawler	seo	0collection@infegy.com
@@ -258,7 +258,7 @@ Xenu Link Sleuth	crawler	seo	0Xenu Link Sleuth
 Pcore-HTTP	library	http-library	0Pcore-HTTP
 moatbot	crawler	advertising	0moatbot
 KosmioBot	crawler	seo	0KosmioBot
-pingdom	crawler	monitoring	4pingdom
+Pingdom	crawler	monitoring	4pingdom
 AppInsights	crawler	monitoring	0AppInsights
 PhantomJS	library	browser-automation	0PhantomJS
 Gowikibot	crawler	seo	0Gowikibot
@@ -268,7 +268,7 @@ TelegramBot	crawler	social-preview	0TelegramBot
 Jetslide	crawler	social-preview	0Jetslide
 newsharecounts	crawler	social-preview	0newsharecounts
 James BOT	crawler	seo	0James BOT
-barkrowler	crawler	seo	4barkrowler
+Barkrowler	crawler	seo	4barkrowler
 TinEye	crawler	seo	0TinEye
 SocialRankIOBot	crawler	seo	0SocialRankIOBot
 trendictionbot	crawler	seo	0trendictionbot
@@ -491,7 +491,7 @@ bidswitchbot	crawler	advertising	0bidswitchbot
 tigerbot	crawler	seo	0tigerbot
 NIXStatsbot	crawler	monitoring	0NIXStatsbot
 Atom Feed Robot	crawler	feed-reader	0Atom Feed Robot
-curebot	crawler	monitoring	4curebot
+Curebot	crawler	monitoring	4curebot
 PagePeeker	crawler	seo	0PagePeeker/
 Vigil	crawler	monitoring	0Vigil/
 rssbot	crawler	feed-reader	0rssbot/
@@ -603,7 +603,7 @@ BW	crawler	seo	1BW/
 GeedoBot	crawler	search-engine	0GeedoBot
 Audisto Crawler	crawler	seo	0Audisto Crawler
 PerplexityBot	aiCrawler	ai-crawler	0PerplexityBot/
-claudebot	aiCrawler	ai-crawler	4claudebot
+ClaudeBot	aiCrawler	ai-crawler	4claudebot
 Monsidobot	crawler	monitoring	0Monsidobot
 GroupMeBot	crawler	social-preview	0GroupMeBot
 Vercelbot	crawler	seo	0Vercelbot
@@ -654,10 +654,10 @@ masscan	scanner	scanner	0masscan
 WPScan	scanner	scanner	0WPScan
 acunetix	scanner	scanner	4acunetix
 Nessus	scanner	scanner	0Nessus
-dirbuster	scanner	scanner	4dirbuster
+DirBuster	scanner	scanner	4dirbuster
 StatusCake	crawler	monitoring	0StatusCake
 colly	library	http-library	0colly
-mechanize	library	http-library	4mechanize
+Mechanize	library	http-library	4mechanize
 air.ai/scanning	scanner	scanner	0air.ai/scanning
 asnriskscorer	scanner	scanner	0asnriskscorer
 OICrawler	crawler	search-engine	0OICrawler
@@ -727,7 +727,7 @@ Cloudflare-Custom-Hostname-Verification	crawler	seo	0Cloudflare-Custom-Hostname-
 Cloudflare-Stream-Webhook	crawler	seo	0Cloudflare-Stream-Webhook
 CloudflareRadarURLScanner	crawler	monitoring	0CloudflareRadarURLScanner
 Cloudtrellis	crawler	seo	0Cloudtrellis
-cludo	crawler	monitoring	4cludo
+Cludo	crawler	monitoring	4cludo
 Code/1	library	browser-automation	0Code/1.
 Collapsify	crawler	feed-reader	0Collapsify
 ContextualBot	crawler	advertising	0ContextualBot¤outcomes.net

@@ -61,11 +61,15 @@ struct StatsRecordingOptions: ParsableArguments {
     func makeRecorder(keys: KeyRecord) throws -> (recorder: StatsRecorder, path: String)? {
         guard !disabled else { return nil }
         let path: String
-        do {
-            path = try self.path ?? StatsStoreLocation.defaultPath(environment: ProcessEnvironment.current())
-        } catch let error as AnonLogError {
-            StandardError.print("anonlog: warning: \(error.message); statistics are not recorded")
-            return nil
+        if let given = self.path {
+            path = given
+        } else {
+            do {
+                path = try StatsStoreLocation.defaultPath(environment: ProcessEnvironment.current())
+            } catch {
+                StandardError.print("anonlog: warning: \(error.message); statistics are not recorded")
+                return nil
+            }
         }
         do {
             let store = try SQLiteStatsStore(path: path)
