@@ -77,7 +77,7 @@ public enum AnonymizationJob {
             do throws(AnonLogError) {
                 let input = try OpenedInput.open(path: path)
                 if path == "-" { readStandardInput = true }
-                statistics?.beginInput(named: path)
+                statistics?.beginInput(named: path, isLive: input.source.isLive)
                 defer { statistics?.finishInput() }
                 do throws(StreamFailure) {
                     try stream.run(input.source, into: output.sink)

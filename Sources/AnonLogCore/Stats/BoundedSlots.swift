@@ -4,13 +4,16 @@
 /// (invariant 5). A key is looked for in a window of eight slots from its home; a new key takes
 /// an empty slot of the window or, when there is none, the slot touched longest ago (by record
 /// time), whose state is then forgotten. Eviction depends only on the input, so a replay of the
-/// same lines evicts the same slots and fires the same alerts.
-struct BoundedSlots {
+/// same lines evicts the same slots and fires the same alerts. Storage is raw memory: the
+/// per-line path has no reference counting and no exclusivity checks.
+final class BoundedSlots {
     /// Slots probed per key.
     static let window = 8
-    private(set) var keys: [UInt64]
-    private(set) var touched: [Int64]
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let touched: UnsafeMutablePointer<Int64>
     private let mask: Int
+    /// The number of slots.
+    let capacity: Int
     /// Keys that pushed out another key's state.
     private(set) var evictions = 0
 
@@ -18,13 +21,18 @@ struct BoundedSlots {
     init(capacity: Int) {
         var size = Self.window
         while size < capacity { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        touched = [Int64](repeating: .min, count: size)
+        self.capacity = size
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        touched = .allocate(capacity: size)
+        touched.initialize(repeating: .min, count: size)
         mask = size - 1
     }
 
-    /// The number of slots.
-    var capacity: Int { keys.count }
+    deinit {
+        keys.deallocate()
+        touched.deallocate()
+    }
 
     /// Key 0 marks an empty slot, so no key is ever 0.
     @inline(__always)
@@ -32,11 +40,11 @@ struct BoundedSlots {
 
     /// The slot of `key`, claimed if it has none; `isNew` tells the owner to reset the slot.
     @inline(__always)
-    mutating func slot(for rawKey: UInt64, time: Int64) -> (slot: Int, isNew: Bool) {
+    func slot(for rawKey: UInt64, time: Int64) -> (slot: Int, isNew: Bool) {
         let key = Self.storedKey(rawKey)
         let home = Int(truncatingIfNeeded: key >> 20) & mask
         var empty = -1
-        var oldest = home
+        var oldest = -1
         for step in 0..<Self.window {
             let slot = (home + step) & mask
             let held = keys[slot]
@@ -46,7 +54,7 @@ struct BoundedSlots {
             }
             if held == 0 {
                 if empty < 0 { empty = slot }
-            } else if touched[slot] < touched[oldest] || keys[oldest] == 0 {
+            } else if oldest < 0 || touched[slot] < touched[oldest] {
                 oldest = slot
             }
         }

@@ -7,7 +7,7 @@ final class ChatDetectors {
     private unowned let detectors: Detectors
     private let parameters: [DetectionRule: DetectionRule.Parameters]
     private let disabled: Set<DetectionRule>
-    private var sessions: BoundedSlots
+    private let sessions: BoundedSlots
     private var sessionStarts: [Int64]
     private var visitorMessages: [Int32]
     private var duplicateSilence: [Int64]

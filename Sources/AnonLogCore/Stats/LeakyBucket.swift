@@ -47,6 +47,7 @@ struct EvidenceKeys {
     }
 
     /// Adds a key unless it is 0 or already held; beyond five, the oldest goes.
+    @inline(__always)
     mutating func add(_ key: UInt64) {
         guard key != 0 else { return }
         for index in 0..<count where self[index] == key { return }
@@ -70,17 +71,18 @@ struct EvidenceKeys {
 /// distinct values, so that the values that leak out are the oldest ones, as in CrowdSec.
 final class LeakyBucketTable {
     let rule: LeakyBucketRule
-    private var slots: BoundedSlots
-    private var levels: [Int32]
-    private var lastLeaks: [Int64]
-    private var blackholes: [Int64]
-    private var poured: [Int32]
-    private var firstTimes: [Int64]
-    private var evidence: [EvidenceKeys]
+    private let slots: BoundedSlots
+    private let levels: UnsafeMutablePointer<Int32>
+    private let lastLeaks: UnsafeMutablePointer<Int64>
+    private let blackholes: UnsafeMutablePointer<Int64>
+    private let poured: UnsafeMutablePointer<Int32>
+    private let firstTimes: UnsafeMutablePointer<Int64>
+    private let evidence: UnsafeMutablePointer<EvidenceKeys>
     /// The queue of values per slot: `ringSize` entries from `ringHeads[slot]`.
-    private var values: [UInt32]
-    private var ringHeads: [Int32]
+    private let values: UnsafeMutablePointer<UInt32>
+    private let ringHeads: UnsafeMutablePointer<Int32>
     private let ringSize: Int
+    private let count: Int
 
     /// - Parameters:
     ///   - rule: The bucket's parameters.
@@ -88,16 +90,35 @@ final class LeakyBucketTable {
     init(rule: LeakyBucketRule, capacity: Int) {
         self.rule = rule
         slots = BoundedSlots(capacity: capacity)
-        let count = slots.capacity
-        levels = [Int32](repeating: 0, count: count)
-        lastLeaks = [Int64](repeating: 0, count: count)
-        blackholes = [Int64](repeating: .min, count: count)
-        poured = [Int32](repeating: 0, count: count)
-        firstTimes = [Int64](repeating: 0, count: count)
-        evidence = [EvidenceKeys](repeating: EvidenceKeys(), count: count)
+        count = slots.capacity
+        levels = .allocate(capacity: count)
+        levels.initialize(repeating: 0, count: count)
+        lastLeaks = .allocate(capacity: count)
+        lastLeaks.initialize(repeating: 0, count: count)
+        blackholes = .allocate(capacity: count)
+        blackholes.initialize(repeating: .min, count: count)
+        poured = .allocate(capacity: count)
+        poured.initialize(repeating: 0, count: count)
+        firstTimes = .allocate(capacity: count)
+        firstTimes.initialize(repeating: 0, count: count)
+        evidence = .allocate(capacity: count)
+        evidence.initialize(repeating: EvidenceKeys(), count: count)
         ringSize = rule.distinct ? rule.capacity + 1 : 0
-        values = [UInt32](repeating: 0, count: count * ringSize)
-        ringHeads = [Int32](repeating: 0, count: count)
+        values = .allocate(capacity: max(1, count * ringSize))
+        values.initialize(repeating: 0, count: max(1, count * ringSize))
+        ringHeads = .allocate(capacity: count)
+        ringHeads.initialize(repeating: 0, count: count)
+    }
+
+    deinit {
+        levels.deallocate()
+        lastLeaks.deallocate()
+        blackholes.deallocate()
+        poured.deallocate()
+        firstTimes.deallocate()
+        evidence.deallocate()
+        values.deallocate()
+        ringHeads.deallocate()
     }
 
     /// Subjects whose state was forgotten to make room.
@@ -124,11 +145,18 @@ final class LeakyBucketTable {
         if time < blackholes[slot] { return nil }
         leak(slot, to: time)
         let level = Int(levels[slot])
-        if rule.distinct {
-            let base = slot * ringSize
+        if ringSize > 0 {
+            let base = values + slot * ringSize
             let head = Int(ringHeads[slot])
-            for offset in 0..<level where values[base + (head + offset) % ringSize] == value { return nil }
-            values[base + (head + level) % ringSize] = value
+            var offset = 0
+            var position = head
+            while offset < level {
+                if base[position] == value { return nil }
+                offset += 1
+                position += 1
+                if position == ringSize { position = 0 }
+            }
+            base[position] = value
         }
         if level == 0 {
             lastLeaks[slot] = time

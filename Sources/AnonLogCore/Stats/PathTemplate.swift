@@ -9,35 +9,41 @@
 final class PathTemplate {
     /// The longest template kept, in bytes.
     static let maximumLength = 120
-    private var scratch: [UInt8] = []
-    private var scrubbed: [UInt8] = []
+    private static let scratchSize = 256
+    private let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: PathTemplate.scratchSize)
+    private var scratchCount = 0
+    private let result = UnsafeMutablePointer<UInt8>.allocate(capacity: PathTemplate.scratchSize * 2)
+    private var resultCount = 0
     private var scanner = AddressScanner()
     /// The template of the last ``build(_:path:)``.
     private(set) var key: UInt64 = 0
 
-    init() {
-        scratch.reserveCapacity(512)
-        scrubbed.reserveCapacity(512)
-    }
+    init() {}
 
-    /// The text of the last template; valid until the next build.
-    var bytes: UnsafeRawBufferPointer { scrubbed.withUnsafeBytes { $0 } }
+    deinit {
+        scratch.deallocate()
+        result.deallocate()
+    }
 
     /// Calls `body` with the last template's text.
+    @inline(__always)
     func withText<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        scrubbed.withUnsafeBytes(body)
+        body(UnsafeRawBufferPointer(start: result, count: resultCount))
     }
+
+    /// The last template as a string (tests and cold paths).
+    var text: String { withText { String(decoding: $0, as: UTF8.self) } }
 
     /// Builds the template of `bytes[path]` and returns its key (a hash of the text).
     @discardableResult
     func build(_ bytes: UnsafeRawBufferPointer, path: Range<Int>) -> UInt64 {
-        scratch.removeAll(keepingCapacity: true)
+        scratchCount = 0
         var position = path.lowerBound
         let end = path.upperBound
-        if position == end { scratch.append(UInt8(ascii: "/")) }
-        while position < end {
+        if position == end { append(UInt8(ascii: "/")) }
+        while position < end, scratchCount <= Self.maximumLength {
             if bytes[position] == UInt8(ascii: "/") {
-                scratch.append(UInt8(ascii: "/"))
+                append(UInt8(ascii: "/"))
                 position += 1
                 continue
             }
@@ -45,14 +51,25 @@ final class PathTemplate {
             while segmentEnd < end, bytes[segmentEnd] != UInt8(ascii: "/") { segmentEnd += 1 }
             appendSegment(bytes, position, segmentEnd)
             position = segmentEnd
-            if scratch.count > Self.maximumLength { break }
         }
         scrub()
-        key = scrubbed.withUnsafeBytes { StatsHash.hash($0, seed: 0x7061_7468) }
+        key = StatsHash.hash(UnsafeRawBufferPointer(start: result, count: resultCount), seed: 0x7061_7468)
         return key
     }
 
     // MARK: - Segments
+
+    @inline(__always)
+    private func append(_ byte: UInt8) {
+        guard scratchCount < Self.scratchSize else { return }
+        scratch[scratchCount] = byte
+        scratchCount += 1
+    }
+
+    private func append(_ placeholder: StaticString) {
+        let pointer = placeholder.utf8Start
+        for offset in 0..<placeholder.utf8CodeUnitCount { append(pointer[offset]) }
+    }
 
     private func appendSegment(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {
         let count = end - start
@@ -91,9 +108,9 @@ final class PathTemplate {
             if isCacheBuster(bytes, partStart, partEnd) {
                 append("{hex}")
             } else {
-                for index in partStart..<partEnd { scratch.append(bytes[index]) }
+                for index in partStart..<partEnd { append(bytes[index]) }
             }
-            if partEnd < end { scratch.append(UInt8(ascii: ".")) }
+            if partEnd < end { append(UInt8(ascii: ".")) }
             partStart = partEnd + 1
         }
     }
@@ -112,31 +129,59 @@ final class PathTemplate {
         return digits > 0 && digits < end - start
     }
 
-    private func append(_ placeholder: StaticString) {
-        let pointer = placeholder.utf8Start
-        for offset in 0..<placeholder.utf8CodeUnitCount { scratch.append(pointer[offset]) }
+    // MARK: - Addresses
+
+    /// Whether the scanner could find anything: an address needs a `:` or a digit next to a
+    /// `.` (or their percent-encoded forms).
+    private func mayHoldAddress() -> Bool {
+        var previousDigit = false
+        for index in 0..<scratchCount {
+            let byte = scratch[index]
+            switch byte {
+            case UInt8(ascii: ":"), UInt8(ascii: "%"): return true
+            case UInt8(ascii: "."):
+                if previousDigit || (index + 1 < scratchCount && scratch[index + 1] &- UInt8(ascii: "0") < 10) { return true }
+                previousDigit = false
+            default:
+                previousDigit = byte &- UInt8(ascii: "0") < 10
+            }
+        }
+        return false
     }
 
-    /// Copies the scratch template to the result with every address (and every token that
-    /// might be one) replaced by `{ip}`, then cuts it to the maximum length.
+    /// Copies the template to the result with every address (and every token that might be one)
+    /// replaced by `{ip}`, then cuts it to the maximum length.
     private func scrub() {
-        scrubbed.removeAll(keepingCapacity: true)
-        scratch.withUnsafeBytes { template in
+        resultCount = 0
+        if mayHoldAddress() {
+            let template = UnsafeRawBufferPointer(start: scratch, count: scratchCount)
             scanner.scan(template)
             var position = 0
             for match in scanner.matches {
-                scrubbed.append(contentsOf: template[position..<match.start])
-                for byte in "{ip}".utf8 { scrubbed.append(byte) }
+                copy(from: position, to: match.start)
+                for byte in "{ip}".utf8 { result[resultCount] = byte; resultCount += 1 }
                 position = match.end
             }
-            scrubbed.append(contentsOf: template[position...])
+            copy(from: position, to: scratchCount)
+        } else {
+            copy(from: 0, to: scratchCount)
         }
-        if scrubbed.count > Self.maximumLength {
-            scrubbed.removeSubrange(Self.maximumLength...)
+        if resultCount > Self.maximumLength {
+            resultCount = Self.maximumLength
             // Do not leave half a UTF-8 sequence, then mark the cut.
-            while let last = scrubbed.last, last & 0xC0 == 0x80 { scrubbed.removeLast() }
-            if let last = scrubbed.last, last >= 0xC0 { scrubbed.removeLast() }
-            scrubbed.append(contentsOf: [0xE2, 0x80, 0xA6])
+            while resultCount > 0, result[resultCount - 1] & 0xC0 == 0x80 { resultCount -= 1 }
+            if resultCount > 0, result[resultCount - 1] >= 0xC0 { resultCount -= 1 }
+            for byte: UInt8 in [0xE2, 0x80, 0xA6] {
+                result[resultCount] = byte
+                resultCount += 1
+            }
         }
+    }
+
+    @inline(__always)
+    private func copy(from start: Int, to end: Int) {
+        guard end > start else { return }
+        (result + resultCount).update(from: scratch + start, count: end - start)
+        resultCount += end - start
     }
 }

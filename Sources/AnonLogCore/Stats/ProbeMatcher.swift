@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Recognises the request shapes that CrowdSec's HTTP scenarios look for, with the shipped
 /// sec-lists (sensitive files, admin interfaces, web shells, traversal, SQL injection and XSS
 /// probe patterns) and the known-exploit paths.
@@ -26,16 +34,18 @@ final class ProbeMatcher {
         static let wordpressUserEnumeration = Findings(rawValue: 1 << 14)
     }
 
+    private let storage: BytePatterns.Storage
     /// The lower-case sensitive-file suffixes, bucketed by their last byte.
-    private let sensitiveByLastByte: [[[UInt8]]]
-    private let adminInterfaces: [[UInt8]]
+    private let sensitiveByLastByte: [BytePatterns]
+    private let adminInterfaces: BytePatterns
     private let backdoors: Set<UInt64>
-    private let traversal: [[UInt8]]
-    private let sqlInjection: [[UInt8]]
-    private let crossSiteScripting: [[UInt8]]
-    private var lower: [UInt8] = []
-    private var upper: [UInt8] = []
-    /// The tag of the known exploit of the last ``inspect(_:request:)``, if any.
+    private let traversal: BytePatterns
+    private let sqlInjection: BytePatterns
+    private let crossSiteScripting: BytePatterns
+    private let exploits: BytePatterns
+    private let lower = ByteScratch()
+    private let upper = ByteScratch()
+    /// The tag of the known exploit of the last ``inspect(_:request:status:)``, if any.
     private(set) var exploitTag: Int = -1
 
     /// CrowdSec's static resource extensions (`http-logs.yaml`), upper case.
@@ -43,25 +53,27 @@ final class ProbeMatcher {
         "JPG", "CSS", "JS", "JPEG", "PNG", "SVG", "MAP", "ICO", "OTF", "GIF", "MP3", "MP4", "WOFF", "WOFF2", "TTF",
         "EOT", "WEBP", "WAV", "GZ", "BROTLI", "BVR", "TS", "BMP", "AVIF", "MJS",
     ]
-    private static let staticExtensionHashes: Set<UInt64> = Set(staticExtensions.map { name in
-        Array(name.utf8).withUnsafeBytes { StatsHash.hash($0) }
-    })
+    /// The extensions packed in 64 bits (up to six upper-case bytes), for a lookup without hashing.
+    private static let staticExtensionWords: [UInt64] = staticExtensions.map { name in
+        name.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }.sorted()
 
     init() {
         func lines(_ table: String) -> [[UInt8]] { table.split(separator: "\n").map { Array($0.utf8) } }
+        let storage = BytePatterns.Storage()
+        self.storage = storage
         var buckets = [[[UInt8]]](repeating: [], count: 256)
         for entry in lines(ProbeLists.sensitiveFileTable) {
             let lowered = entry.map(Self.lowercase)
             buckets[Int(lowered.last!)].append(lowered)
         }
-        sensitiveByLastByte = buckets
-        adminInterfaces = lines(ProbeLists.adminInterfaceTable).map { $0.map(Self.lowercase) }
+        sensitiveByLastByte = buckets.map { storage.patterns($0) }
+        adminInterfaces = storage.patterns(lines(ProbeLists.adminInterfaceTable).map { $0.map(Self.lowercase) })
         backdoors = Set(lines(ProbeLists.backdoorTable).map { entry in entry.map(Self.lowercase).withUnsafeBytes { StatsHash.hash($0) } })
-        traversal = lines(ProbeLists.pathTraversalTable)
-        sqlInjection = lines(ProbeLists.sqlInjectionTable).map { $0.map(Self.uppercase) }
-        crossSiteScripting = lines(ProbeLists.crossSiteScriptingTable).map { $0.map(Self.uppercase) }
-        lower.reserveCapacity(512)
-        upper.reserveCapacity(512)
+        traversal = storage.patterns(lines(ProbeLists.pathTraversalTable))
+        sqlInjection = storage.patterns(lines(ProbeLists.sqlInjectionTable).map { $0.map(Self.uppercase) })
+        crossSiteScripting = storage.patterns(lines(ProbeLists.crossSiteScriptingTable).map { $0.map(Self.uppercase) })
+        exploits = storage.patterns(KnownExploits.entries.map(\.pattern))
     }
 
     /// The tag of known exploit number `index`.
@@ -84,71 +96,48 @@ final class ProbeMatcher {
         while nameStart > path.lowerBound, bytes[nameStart - 1] != UInt8(ascii: "/") { nameStart -= 1 }
         var dot = path.upperBound
         while dot > nameStart, bytes[dot - 1] != UInt8(ascii: ".") { dot -= 1 }
-        if dot > nameStart, path.upperBound - dot <= 6, isStaticExtension(bytes, dot, path.upperBound) {
+        if dot > nameStart, path.upperBound - dot <= 6, Self.isStaticExtension(bytes, dot, path.upperBound) {
             findings.insert(.staticResource)
         }
         if bytes[path.lowerBound] != UInt8(ascii: "/") { findings.insert(.absoluteTarget) }
 
-        lower.removeAll(keepingCapacity: true)
-        for index in path { lower.append(Self.lowercase(bytes[index])) }
+        lower.set(bytes, path, Self.lowercase)
+        let lowerPath = lower.pointer
+        let count = lower.count
         let notFound = status == 404 || status == 403
-        lower.withUnsafeBytes { lowerPath in
-            if let last = lowerPath.last {
-                for suffix in sensitiveByLastByte[Int(last)] where UserAgentLists.hasSuffix(lowerPath, suffix) {
-                    findings.insert(.sensitiveFile)
-                    break
-                }
-            }
-            if notFound {
-                for entry in adminInterfaces where UserAgentLists.find(entry, in: lowerPath, from: 0) != nil {
-                    findings.insert(.adminInterface)
-                    break
-                }
-                if isWordPressScan(lowerPath) { findings.insert(.wordpress) }
-            }
-            let nameOffset = nameStart - path.lowerBound
-            if nameOffset < lowerPath.count,
-                backdoors.contains(StatsHash.hash(UnsafeRawBufferPointer(rebasing: lowerPath[nameOffset...])))
-            {
-                findings.insert(.backdoor)
-            }
-            if UserAgentLists.hasSuffix(lowerPath, Self.wpLogin) { findings.insert(.wordpressLogin) }
-            if UserAgentLists.hasSuffix(lowerPath, Self.xmlrpcPHP) { findings.insert(.xmlrpc) }
-            if isRandomUpperCaseName(bytes, nameStart, path.upperBound), request.query == nil { findings.insert(.randomUpperCaseName) }
-        }
-
-        let target = UnsafeRawBufferPointer(rebasing: bytes[request.target])
-        if Self.mayHoldTraversal(target) {
-            for entry in traversal where UserAgentLists.find(entry, in: target, from: 0) != nil {
-                findings.insert(.pathTraversal)
-                break
-            }
+        if count > 0, sensitiveByLastByte[Int(lowerPath[count - 1])].firstSuffix(of: lowerPath, count: count) >= 0 {
+            findings.insert(.sensitiveFile)
         }
         if notFound {
-            lower.removeAll(keepingCapacity: true)
-            for byte in target { lower.append(Self.lowercase(byte)) }
-            lower.withUnsafeBytes { lowerTarget in
-                for (index, entry) in KnownExploits.entries.enumerated() where UserAgentLists.find(entry.pattern, in: lowerTarget, from: 0) != nil {
-                    findings.insert(.knownExploit)
-                    exploitTag = index
-                    break
-                }
+            if adminInterfaces.firstContained(in: lowerPath, count: count) >= 0 { findings.insert(.adminInterface) }
+            if Self.isWordPressScan(lowerPath, count) { findings.insert(.wordpress) }
+        }
+        let nameOffset = nameStart - path.lowerBound
+        if nameOffset < count, backdoors.contains(StatsHash.hash(UnsafeRawBufferPointer(start: lowerPath + nameOffset, count: count - nameOffset))) {
+            findings.insert(.backdoor)
+        }
+        if Self.hasSuffix(lowerPath, count, "wp-login.php") { findings.insert(.wordpressLogin) }
+        if Self.hasSuffix(lowerPath, count, "xmlrpc.php") { findings.insert(.xmlrpc) }
+        if request.query == nil, Self.isRandomUpperCaseName(bytes, nameStart, path.upperBound) { findings.insert(.randomUpperCaseName) }
+
+        let target = request.target
+        if Self.mayHoldTraversal(bytes, target) {
+            let pointer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + target.lowerBound
+            if traversal.firstContained(in: pointer, count: target.count) >= 0 { findings.insert(.pathTraversal) }
+        }
+        if notFound {
+            lower.set(bytes, target, Self.lowercase)
+            let index = exploits.firstContained(in: lower.pointer, count: lower.count)
+            if index >= 0 {
+                findings.insert(.knownExploit)
+                exploitTag = index
             }
         }
         if let query = request.query, !query.isEmpty {
-            upper.removeAll(keepingCapacity: true)
-            for index in query { upper.append(Self.uppercase(bytes[index])) }
-            upper.withUnsafeBytes { arguments in
-                for entry in sqlInjection where UserAgentLists.find(entry, in: arguments, from: 0) != nil {
-                    findings.insert(.sqlInjection)
-                    break
-                }
-                for entry in crossSiteScripting where UserAgentLists.find(entry, in: arguments, from: 0) != nil {
-                    findings.insert(.crossSiteScripting)
-                    break
-                }
-                if UserAgentLists.find(Self.author, in: arguments, from: 0) != nil { findings.insert(.wordpressUserEnumeration) }
-            }
+            upper.set(bytes, query, Self.uppercase)
+            if sqlInjection.firstContained(in: upper.pointer, count: upper.count) >= 0 { findings.insert(.sqlInjection) }
+            if crossSiteScripting.firstContained(in: upper.pointer, count: upper.count) >= 0 { findings.insert(.crossSiteScripting) }
+            if Self.contains(upper.pointer, upper.count, "AUTHOR=") { findings.insert(.wordpressUserEnumeration) }
             if Self.isNumericCacheBuster(bytes, query), !findings.contains(.staticResource) { findings.insert(.numericCacheBuster) }
         }
         return findings
@@ -156,56 +145,67 @@ final class ProbeMatcher {
 
     // MARK: - Pieces
 
-    private static let wpLogin = Array("wp-login.php".utf8)
-    private static let xmlrpcPHP = Array("xmlrpc.php".utf8)
-    private static let author = Array("AUTHOR=".utf8)
-    private static let wpDash = Array("/wp-".utf8)
-    private static let wpPlugins = Array("/wp-content/plugins/".utf8)
-    private static let php = Array(".php".utf8)
-    private static let txt = Array(".txt".utf8)
-    private static let markdown = Array(".md".utf8)
-
     @inline(__always) static func lowercase(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
     @inline(__always) static func uppercase(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "a") < 26 ? byte & 0xDF : byte }
 
-    private func isStaticExtension(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
-        var buffer: (UInt64, UInt64) = (0, 0)
+    @inline(__always)
+    private static func hasSuffix(_ text: UnsafePointer<UInt8>, _ count: Int, _ suffix: StaticString) -> Bool {
+        let length = suffix.utf8CodeUnitCount
+        return length <= count && memcmp(text + count - length, suffix.utf8Start, length) == 0
+    }
+
+    @inline(__always)
+    private static func contains(_ text: UnsafePointer<UInt8>, _ count: Int, _ word: StaticString) -> Bool {
+        BytePatterns.find(word.utf8Start, word.utf8CodeUnitCount, in: text, count) >= 0
+    }
+
+    private static func isStaticExtension(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
         let count = end - start
         guard count > 0, count <= 6 else { return false }
-        return withUnsafeMutableBytes(of: &buffer) { scratch in
-            for offset in 0..<count { scratch[offset] = Self.uppercase(bytes[start + offset]) }
-            return Self.staticExtensionHashes.contains(StatsHash.hash(UnsafeRawBufferPointer(rebasing: scratch[0..<count])))
+        var word: UInt64 = 0
+        var index = end - 1
+        while index >= start {
+            word = word << 8 | UInt64(uppercase(bytes[index]))
+            index -= 1
         }
+        for candidate in staticExtensionWords where candidate == word { return true }
+        return false
     }
 
     /// CrowdSec's `(?i)(/wp-.*\.php|/wp-content/plugins/.*\.(txt|md))$` on the path.
-    private func isWordPressScan(_ lowerPath: UnsafeRawBufferPointer) -> Bool {
-        if UserAgentLists.hasSuffix(lowerPath, Self.php), let found = UserAgentLists.find(Self.wpDash, in: lowerPath, from: 0),
-            found + Self.wpDash.count <= lowerPath.count - Self.php.count
-        {
-            return true
+    private static func isWordPressScan(_ lowerPath: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        if hasSuffix(lowerPath, count, ".php") {
+            let found = BytePatterns.find(("/wp-" as StaticString).utf8Start, 4, in: lowerPath, count)
+            return found >= 0 && found + 4 <= count - 4
         }
-        if UserAgentLists.hasSuffix(lowerPath, Self.txt) || UserAgentLists.hasSuffix(lowerPath, Self.markdown) {
-            return UserAgentLists.find(Self.wpPlugins, in: lowerPath, from: 0) != nil
+        if hasSuffix(lowerPath, count, ".txt") || hasSuffix(lowerPath, count, ".md") {
+            return contains(lowerPath, count, "/wp-content/plugins/")
         }
         return false
     }
 
-    /// A target that contains none of `.`, `%`, `=`, `\` and `/etc/` cannot match a traversal entry.
-    private static func mayHoldTraversal(_ target: UnsafeRawBufferPointer) -> Bool {
-        for byte in target {
-            switch byte {
-            case UInt8(ascii: "."), UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "\\"): return true
+    /// A target that contains none of `.`, `%`, `=`, `\\`, `/etc/` and `/proc/` cannot match a
+    /// traversal entry.
+    @inline(__always)
+    private static func mayHoldTraversal(_ bytes: UnsafeRawBufferPointer, _ target: Range<Int>) -> Bool {
+        guard !target.isEmpty else { return false }
+        let pointer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + target.lowerBound
+        for index in 0..<target.count {
+            switch pointer[index] {
+            case UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "\\"): return true
+            case UInt8(ascii: "."):
+                // "../" or "..\\", or a dot-dot after a slash; a dot in a file name is not.
+                if index + 1 < target.count, pointer[index + 1] == UInt8(ascii: ".") { return true }
             default: continue
             }
         }
-        return UserAgentLists.find(etc, in: target, from: 0) != nil || UserAgentLists.find(proc, in: target, from: 0) != nil
+        return contains(pointer, target.count, "/etc/") || contains(pointer, target.count, "/proc/")
+            || contains(pointer, target.count, "win.ini") || contains(pointer, target.count, "boot.ini")
+            || contains(pointer, target.count, "/var/log/") || contains(pointer, target.count, "global.asa")
     }
-    private static let etc = Array("/etc/".utf8)
-    private static let proc = Array("/proc/".utf8)
 
     /// CrowdSec's `http-dos-random-uri`: a file name of exactly six upper-case letters.
-    private func isRandomUpperCaseName(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+    private static func isRandomUpperCaseName(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
         guard end - start == 6 else { return false }
         for index in start..<end where bytes[index] &- UInt8(ascii: "A") >= 26 { return false }
         return true

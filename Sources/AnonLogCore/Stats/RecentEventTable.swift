@@ -9,7 +9,7 @@ final class RecentEventTable {
     }
 
     let depth: Int
-    private var slots: BoundedSlots
+    private let slots: BoundedSlots
     private var entries: [Entry]
     private var counts: [Int32]
     private var heads: [Int32]

@@ -4,8 +4,8 @@
 /// message fingerprints) are Space-Saving summaries with per-row sketches. At a flush point
 /// everything becomes a ``StatsBatch`` and the memory is reused for the next segment.
 final class SegmentAggregates {
-    /// Minute buckets one segment may hold (its window plus stragglers from just before).
-    static let maximumMinutes = 12
+    /// Minute buckets held at once: an hour of segments plus stragglers from just before.
+    static let maximumMinutes = 72
     /// Local days one segment may hold visitor sketches for.
     static let maximumDays = 4
     /// Statuses per minute that get a client sketch.
@@ -18,12 +18,12 @@ final class SegmentAggregates {
     final class MinuteBucket {
         var minute: Int64 = 0
         /// [class][status class][static], see ``trafficIndex``.
-        var hits = [Int64](repeating: 0, count: 96)
-        var bytes = [Int64](repeating: 0, count: 96)
-        var statusHits = [Int64](repeating: 0, count: 600)
-        var statusSketch = [Int8](repeating: -1, count: 600)
+        let hits = UnsafeMutablePointer<Int64>.filled(96, with: 0)
+        let bytes = UnsafeMutablePointer<Int64>.filled(96, with: 0)
+        let statusHits = UnsafeMutablePointer<Int64>.filled(600, with: 0)
+        let statusSketch = UnsafeMutablePointer<Int8>.filled(600, with: -1)
         var statusesSeen: [Int16] = []
-        var statusSketches = SketchPool(count: SegmentAggregates.sketchedStatuses, precision: SegmentAggregates.rowPrecision)
+        let statusSketches = SketchPool(count: SegmentAggregates.sketchedStatuses, precision: SegmentAggregates.rowPrecision)
         var sketchedStatuses = 0
         let sketches = SketchPool(count: 3, precision: SegmentAggregates.bucketPrecision)  // clients, networks, chat clients
         let classClients = SketchPool(count: UserAgentClass.allCases.count, precision: SegmentAggregates.rowPrecision)
@@ -33,6 +33,13 @@ final class SegmentAggregates {
 
         init() {
             statusesSeen.reserveCapacity(32)
+        }
+
+        deinit {
+            hits.deallocate()
+            bytes.deallocate()
+            statusHits.deallocate()
+            statusSketch.deallocate()
         }
 
         func reset(minute: Int64) {
@@ -72,44 +79,44 @@ final class SegmentAggregates {
     private(set) var windowStart: Int64 = 0
 
     // Top paths: key = template ⊕ status class.
-    private var paths: SpaceSaving
-    private var pathTexts: [UInt8]
-    private var pathLengths: [UInt8]
-    private var pathStatusClasses: [UInt8]
+    private let paths: SpaceSaving
+    private let pathTexts: UnsafeMutablePointer<UInt8>
+    private let pathLengths: UnsafeMutablePointer<UInt8>
+    private let pathStatusClasses: UnsafeMutablePointer<UInt8>
     private let pathClients: SketchPool
 
-    private var networks: SpaceSaving
-    private var networkValues: [UInt64]
-    private var networkBytes: [Int64]
-    private var networkClientErrors: [Int64]
-    private var networkServerErrors: [Int64]
+    private let networks: SpaceSaving
+    private let networkValues: UnsafeMutablePointer<UInt64>
+    private let networkBytes: UnsafeMutablePointer<Int64>
+    private let networkClientErrors: UnsafeMutablePointer<Int64>
+    private let networkServerErrors: UnsafeMutablePointer<Int64>
     private let networkClients: SketchPool
 
-    private var actors: SpaceSaving
-    private var actorTexts: [ShortText]
-    private var actorNetworks: [UInt64]
-    private var actorRequests: [Int64]
-    private var actorBytes: [Int64]
-    private var actorClientErrors: [Int64]
-    private var actorServerErrors: [Int64]
-    private var actorClasses: [Int64]
-    private var actorSessions: [Int64]
-    private var actorMessages: [Int64]
-    private var actorFirst: [Int64]
-    private var actorLast: [Int64]
+    private let actors: SpaceSaving
+    private let actorTexts: UnsafeMutablePointer<ShortText>
+    private let actorNetworks: UnsafeMutablePointer<UInt64>
+    private let actorRequests: UnsafeMutablePointer<Int64>
+    private let actorBytes: UnsafeMutablePointer<Int64>
+    private let actorClientErrors: UnsafeMutablePointer<Int64>
+    private let actorServerErrors: UnsafeMutablePointer<Int64>
+    private let actorClasses: UnsafeMutablePointer<Int64>
+    private let actorSessions: UnsafeMutablePointer<Int64>
+    private let actorMessages: UnsafeMutablePointer<Int64>
+    private let actorFirst: UnsafeMutablePointer<Int64>
+    private let actorLast: UnsafeMutablePointer<Int64>
 
-    private var bots: SpaceSaving
-    private var botClasses: [UInt8]
-    private var botIndexes: [Int32]
-    private var botBytes: [Int64]
+    private let bots: SpaceSaving
+    private let botClasses: UnsafeMutablePointer<UInt8>
+    private let botIndexes: UnsafeMutablePointer<Int32>
+    private let botBytes: UnsafeMutablePointer<Int64>
     private let botClients: SketchPool
 
-    private var fingerprints: SpaceSaving
-    private var fingerprintValues: [UInt64]
-    private var fingerprintHosts: [ShortText]
-    private var fingerprintLinks: [Int64]
-    private var fingerprintFirst: [Int64]
-    private var fingerprintLast: [Int64]
+    private let fingerprints: SpaceSaving
+    private let fingerprintValues: UnsafeMutablePointer<UInt64>
+    private let fingerprintHosts: UnsafeMutablePointer<ShortText>
+    private let fingerprintLinks: UnsafeMutablePointer<Int64>
+    private let fingerprintFirst: UnsafeMutablePointer<Int64>
+    private let fingerprintLast: UnsafeMutablePointer<Int64>
     private let fingerprintSessions: SketchPool
     private let fingerprintClients: SketchPool
     private let fingerprintNetworks: SketchPool
@@ -121,49 +128,78 @@ final class SegmentAggregates {
         self.configuration = configuration
         let top = max(16, configuration.topCapacity)
         paths = SpaceSaving(capacity: top * 2)
-        pathTexts = [UInt8](repeating: 0, count: top * 2 * 128)
-        pathLengths = [UInt8](repeating: 0, count: top * 2)
-        pathStatusClasses = [UInt8](repeating: 0, count: top * 2)
+        pathTexts = .filled(top * 2 * 128, with: 0)
+        pathLengths = .filled(top * 2, with: 0)
+        pathStatusClasses = .filled(top * 2, with: 0)
         pathClients = SketchPool(count: top * 2, precision: Self.rowPrecision)
 
         networks = SpaceSaving(capacity: top)
-        networkValues = [UInt64](repeating: 0, count: top)
-        networkBytes = [Int64](repeating: 0, count: top)
-        networkClientErrors = [Int64](repeating: 0, count: top)
-        networkServerErrors = [Int64](repeating: 0, count: top)
+        networkValues = .filled(top, with: 0)
+        networkBytes = .filled(top, with: 0)
+        networkClientErrors = .filled(top, with: 0)
+        networkServerErrors = .filled(top, with: 0)
         networkClients = SketchPool(count: top, precision: Self.rowPrecision)
 
         let actorCapacity = top * 4
         actors = SpaceSaving(capacity: actorCapacity)
-        actorTexts = [ShortText](repeating: ShortText(), count: actorCapacity)
-        actorNetworks = [UInt64](repeating: 0, count: actorCapacity)
-        actorRequests = [Int64](repeating: 0, count: actorCapacity)
-        actorBytes = [Int64](repeating: 0, count: actorCapacity)
-        actorClientErrors = [Int64](repeating: 0, count: actorCapacity)
-        actorServerErrors = [Int64](repeating: 0, count: actorCapacity)
-        actorClasses = [Int64](repeating: 0, count: actorCapacity)
-        actorSessions = [Int64](repeating: 0, count: actorCapacity)
-        actorMessages = [Int64](repeating: 0, count: actorCapacity)
-        actorFirst = [Int64](repeating: 0, count: actorCapacity)
-        actorLast = [Int64](repeating: 0, count: actorCapacity)
+        actorTexts = .filled(actorCapacity, with: ShortText())
+        actorNetworks = .filled(actorCapacity, with: 0)
+        actorRequests = .filled(actorCapacity, with: 0)
+        actorBytes = .filled(actorCapacity, with: 0)
+        actorClientErrors = .filled(actorCapacity, with: 0)
+        actorServerErrors = .filled(actorCapacity, with: 0)
+        actorClasses = .filled(actorCapacity, with: 0)
+        actorSessions = .filled(actorCapacity, with: 0)
+        actorMessages = .filled(actorCapacity, with: 0)
+        actorFirst = .filled(actorCapacity, with: 0)
+        actorLast = .filled(actorCapacity, with: 0)
 
         let botCapacity = 256
         bots = SpaceSaving(capacity: botCapacity)
-        botClasses = [UInt8](repeating: 0, count: botCapacity)
-        botIndexes = [Int32](repeating: -1, count: botCapacity)
-        botBytes = [Int64](repeating: 0, count: botCapacity)
+        botClasses = .filled(botCapacity, with: 0)
+        botIndexes = .filled(botCapacity, with: -1)
+        botBytes = .filled(botCapacity, with: 0)
         botClients = SketchPool(count: botCapacity, precision: Self.rowPrecision)
 
         let fingerprintCapacity = max(16, min(configuration.fingerprintCapacity, 1024) / 4)
         fingerprints = SpaceSaving(capacity: fingerprintCapacity)
-        fingerprintValues = [UInt64](repeating: 0, count: fingerprintCapacity)
-        fingerprintHosts = [ShortText](repeating: ShortText(), count: fingerprintCapacity)
-        fingerprintLinks = [Int64](repeating: 0, count: fingerprintCapacity)
-        fingerprintFirst = [Int64](repeating: 0, count: fingerprintCapacity)
-        fingerprintLast = [Int64](repeating: 0, count: fingerprintCapacity)
+        fingerprintValues = .filled(fingerprintCapacity, with: 0)
+        fingerprintHosts = .filled(fingerprintCapacity, with: ShortText())
+        fingerprintLinks = .filled(fingerprintCapacity, with: 0)
+        fingerprintFirst = .filled(fingerprintCapacity, with: 0)
+        fingerprintLast = .filled(fingerprintCapacity, with: 0)
         fingerprintSessions = SketchPool(count: fingerprintCapacity, precision: Self.rowPrecision)
         fingerprintClients = SketchPool(count: fingerprintCapacity, precision: Self.rowPrecision)
         fingerprintNetworks = SketchPool(count: fingerprintCapacity, precision: Self.rowPrecision)
+    }
+
+    deinit {
+        pathTexts.deallocate()
+        pathLengths.deallocate()
+        pathStatusClasses.deallocate()
+        networkValues.deallocate()
+        networkBytes.deallocate()
+        networkClientErrors.deallocate()
+        networkServerErrors.deallocate()
+        actorTexts.deallocate()
+        actorNetworks.deallocate()
+        actorRequests.deallocate()
+        actorBytes.deallocate()
+        actorClientErrors.deallocate()
+        actorServerErrors.deallocate()
+        actorClasses.deallocate()
+        actorSessions.deallocate()
+        actorMessages.deallocate()
+        actorFirst.deallocate()
+        actorLast.deallocate()
+        botClasses.deallocate()
+        botIndexes.deallocate()
+        botBytes.deallocate()
+        fingerprintValues.deallocate()
+        fingerprintHosts.deallocate()
+        fingerprintLinks.deallocate()
+        fingerprintFirst.deallocate()
+        fingerprintLast.deallocate()
     }
 
     /// Starts a segment whose window begins at `start` (Unix seconds).
@@ -237,8 +273,8 @@ final class SegmentAggregates {
             template.withText { text in
                 let count = min(text.count, 128)
                 pathLengths[pathSlot] = UInt8(count)
-                pathTexts.withUnsafeMutableBytes { storage in
-                    if count > 0 { (storage.baseAddress! + pathSlot * 128).copyMemory(from: text.baseAddress!, byteCount: count) }
+                if count > 0 {
+                    UnsafeMutableRawPointer(pathTexts + pathSlot * 128).copyMemory(from: text.baseAddress!, byteCount: count)
                 }
             }
             pathStatusClasses[pathSlot] = UInt8(statusClass)
@@ -424,7 +460,7 @@ final class SegmentAggregates {
             let start = slot * 128
             batch.paths.append(.init(
                 hour: hour, statusClass: Int(pathStatusClasses[slot]),
-                template: String(decoding: pathTexts[start..<(start + Int(pathLengths[slot]))], as: UTF8.self),
+                template: String(decoding: UnsafeBufferPointer(start: pathTexts + start, count: Int(pathLengths[slot])), as: UTF8.self),
                 hits: paths.count(at: slot), error: paths.error(at: slot), clients: pathClients.serialized(slot)))
         }
         for slot in 0..<networks.count {
@@ -470,5 +506,14 @@ final class SegmentAggregates {
         bots.removeAll()
         fingerprints.removeAll()
         events = 0
+    }
+}
+
+extension UnsafeMutablePointer {
+    /// `count` new elements, each `value`.
+    static func filled(_ count: Int, with value: Pointee) -> UnsafeMutablePointer<Pointee> {
+        let pointer = UnsafeMutablePointer<Pointee>.allocate(capacity: count)
+        pointer.initialize(repeating: value, count: count)
+        return pointer
     }
 }

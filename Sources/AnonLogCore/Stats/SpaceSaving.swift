@@ -6,37 +6,53 @@
 /// and counts on. For a stream of `N` weights and `m` slots: every count is at least the true
 /// one and at most the true one plus its error, every error is at most `N / m`, and every key
 /// heavier than `N / m` is held. Slots are stable, so owners keep per-slot data (a path
-/// template's text, a sketch of its clients) in arrays indexed by slot.
-struct SpaceSaving {
+/// template's text, a sketch of its clients) in arrays indexed by slot. Storage is raw memory
+/// fixed at creation.
+final class SpaceSaving {
     /// How many keys are held at most.
     let capacity: Int
-    private(set) var keys: [UInt64]
-    private(set) var counts: [Int64]
-    private(set) var errors: [Int64]
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let counts: UnsafeMutablePointer<Int64>
+    private let errors: UnsafeMutablePointer<Int64>
     /// The number of slots in use.
     private(set) var count = 0
     /// The sum of all weights added.
     private(set) var total: Int64 = 0
     /// Slots ordered as a binary min-heap by count.
-    private var heap: [Int32]
+    private let heap: UnsafeMutablePointer<Int32>
     /// The heap position of each slot.
-    private var positions: [Int32]
+    private let positions: UnsafeMutablePointer<Int32>
     /// Open addressing from key to slot + 1 (0 = empty), linear probing.
-    private var index: [Int32]
+    private let index: UnsafeMutablePointer<Int32>
     private let indexMask: Int
 
     init(capacity: Int) {
         precondition(capacity > 0, "Space-Saving needs at least one slot")
         self.capacity = capacity
-        keys = [UInt64](repeating: 0, count: capacity)
-        counts = [Int64](repeating: 0, count: capacity)
-        errors = [Int64](repeating: 0, count: capacity)
-        heap = [Int32](repeating: 0, count: capacity)
-        positions = [Int32](repeating: 0, count: capacity)
+        keys = .allocate(capacity: capacity)
+        keys.initialize(repeating: 0, count: capacity)
+        counts = .allocate(capacity: capacity)
+        counts.initialize(repeating: 0, count: capacity)
+        errors = .allocate(capacity: capacity)
+        errors.initialize(repeating: 0, count: capacity)
+        heap = .allocate(capacity: capacity)
+        heap.initialize(repeating: 0, count: capacity)
+        positions = .allocate(capacity: capacity)
+        positions.initialize(repeating: 0, count: capacity)
         var size = 4
         while size < capacity * 2 { size <<= 1 }
-        index = [Int32](repeating: 0, count: size)
+        index = .allocate(capacity: size)
+        index.initialize(repeating: 0, count: size)
         indexMask = size - 1
+    }
+
+    deinit {
+        keys.deallocate()
+        counts.deallocate()
+        errors.deallocate()
+        heap.deallocate()
+        positions.deallocate()
+        index.deallocate()
     }
 
     /// The key in `slot`.
@@ -51,7 +67,7 @@ struct SpaceSaving {
     /// - Returns: The key's slot, and whether the slot was just given to it (the owner then
     ///   resets its per-slot data).
     @inline(__always)
-    mutating func add(_ key: UInt64, weight: Int64 = 1) -> (slot: Int, isNew: Bool) {
+    func add(_ key: UInt64, weight: Int64 = 1) -> (slot: Int, isNew: Bool) {
         total += weight
         var probe = Int(truncatingIfNeeded: key) & indexMask
         while true {
@@ -101,7 +117,7 @@ struct SpaceSaving {
     }
 
     /// Forgets every key, keeping the memory.
-    mutating func removeAll() {
+    func removeAll() {
         for slot in 0..<count { removeFromIndex(keys[slot]) }
         count = 0
         total = 0
@@ -109,14 +125,14 @@ struct SpaceSaving {
 
     // MARK: - Index
 
-    private mutating func insertIntoIndex(_ key: UInt64, slot: Int) {
+    private func insertIntoIndex(_ key: UInt64, slot: Int) {
         var probe = Int(truncatingIfNeeded: key) & indexMask
         while index[probe] != 0 { probe = (probe + 1) & indexMask }
         index[probe] = Int32(slot + 1)
     }
 
     /// Deletes with backward shifting, so linear probing needs no tombstones.
-    private mutating func removeFromIndex(_ key: UInt64) {
+    private func removeFromIndex(_ key: UInt64) {
         var probe = Int(truncatingIfNeeded: key) & indexMask
         while keys[Int(index[probe]) - 1] != key { probe = (probe + 1) & indexMask }
         var hole = probe
@@ -135,7 +151,7 @@ struct SpaceSaving {
 
     // MARK: - Heap
 
-    private mutating func siftUp(_ start: Int) {
+    private func siftUp(_ start: Int) {
         var position = start
         while position > 0 {
             let parent = (position - 1) / 2
@@ -145,7 +161,7 @@ struct SpaceSaving {
         }
     }
 
-    private mutating func siftDown(_ start: Int) {
+    private func siftDown(_ start: Int) {
         var position = start
         while true {
             let left = position * 2 + 1
@@ -160,8 +176,10 @@ struct SpaceSaving {
     }
 
     @inline(__always)
-    private mutating func swapHeap(_ a: Int, _ b: Int) {
-        heap.swapAt(a, b)
+    private func swapHeap(_ a: Int, _ b: Int) {
+        let held = heap[a]
+        heap[a] = heap[b]
+        heap[b] = held
         positions[Int(heap[a])] = Int32(a)
         positions[Int(heap[b])] = Int32(b)
     }

@@ -17,9 +17,11 @@
 /// counted up to some line: those lines are replayed through the detectors (so their state is
 /// what an uninterrupted run would have) but neither counted nor alerted again; a keyed digest
 /// of them is checked against the ledger's. Lines after them (a log that grew since, or the rest
-/// of a stream that was interrupted) are counted. The segment's rows and its ledger entry are
-/// written in one transaction. A live stream that never ends is committed at each flush point,
-/// that is, once per window of record time.
+/// of a stream that was interrupted) are counted. A segment's rows and its ledger entry are
+/// written in one transaction: from a file, the segments of one hour of record time share a
+/// transaction (and their rows are merged in memory first); from a live stream (a pipe or a
+/// terminal, which may never end) every segment is committed at its flush point, that is, once
+/// per window of record time.
 ///
 /// One recorder belongs to one anonymization thread.
 public final class StatsRecorder {
@@ -38,6 +40,7 @@ public final class StatsRecorder {
 
     // The input being read.
     private var source = "-"
+    private var isLive = false
     private var lastTime: Int64?
     private var previousLineHash: UInt64 = 0
 
@@ -56,6 +59,14 @@ public final class StatsRecorder {
     private var recognized = 0
     private var segmentEvents = 0
 
+    // Closed segments whose rows are held in the aggregates, not yet committed.
+    private var pending: [LedgerUpdate] = []
+    private var pendingAlerts: [StatsAlert] = []
+    private var pendingHour: Int64 = .min
+    private var pendingEvents = 0
+    private var pendingLines = 0
+    private var aggregatesFull = false
+
     /// - Parameters:
     ///   - store: Where segments go.
     ///   - keys: The key file's record (the same the anonymizer uses).
@@ -72,10 +83,14 @@ public final class StatsRecorder {
 
     /// Starts a new input: its lines form their own segments.
     ///
-    /// - Parameter name: The input's name for the ledger (a path, or `-`).
-    public func beginInput(named name: String) {
-        if isOpen { closeSegment(complete: false) }
+    /// - Parameters:
+    ///   - name: The input's name for the ledger (a path, or `-`).
+    ///   - isLive: Whether it is a pipe or terminal that may never end (every segment is then
+    ///     committed at its flush point).
+    public func beginInput(named name: String, isLive: Bool = false) {
+        finishInput()
         source = name
+        self.isLive = isLive
         lastTime = nil
         previousLineHash = 0
     }
@@ -84,6 +99,7 @@ public final class StatsRecorder {
     /// version of the same input continues it).
     public func finishInput() {
         if isOpen { closeSegment(complete: false) }
+        commitPending()
     }
 
     /// Subjects the detectors forgot to stay within their memory.
@@ -129,9 +145,9 @@ public final class StatsRecorder {
 
         if isOpen, let lineTime {
             let lineWindow = StatsTime.floorDivide(lineTime, configuration.segmentSeconds)
-            if lineWindow > window || lines >= configuration.segmentLines
-                || !aggregates.canAccept(minute: minute!, day: builder.event.localDay)
-            {
+            let fits = aggregates.canAccept(minute: minute!, day: builder.event.localDay)
+            if lineWindow > window || lines >= configuration.segmentLines || !fits {
+                if !fits { aggregatesFull = true }
                 closeSegment(complete: true)
             }
         } else if isOpen, lines >= configuration.segmentLines {
@@ -174,6 +190,10 @@ public final class StatsRecorder {
     // MARK: - Segments
 
     private func openSegment(_ line: UnsafeRawBufferPointer, time: Int64?, epoch: Int64) {
+        let windowStart = time.map { StatsTime.floorDivide($0, configuration.segmentSeconds) * configuration.segmentSeconds } ?? 0
+        if !pending.isEmpty, isLive || aggregatesFull || StatsTime.floorDivide(windowStart, 3600) * 3600 != pendingHour {
+            commitPending()
+        }
         isOpen = true
         lines = 0
         contentHash = 0
@@ -184,7 +204,10 @@ public final class StatsRecorder {
         recognized = 0
         segmentEvents = 0
         window = time.map { StatsTime.floorDivide($0, configuration.segmentSeconds) } ?? .min
-        aggregates.begin(windowStart: time.map { StatsTime.floorDivide($0, configuration.segmentSeconds) * configuration.segmentSeconds } ?? 0)
+        if pending.isEmpty {
+            aggregates.begin(windowStart: windowStart)
+            pendingHour = StatsTime.floorDivide(windowStart, 3600) * 3600
+        }
         // A segment that starts in a shredded epoch cannot be keyed: it is not recorded.
         guard let keys = keyring.keys(forEpoch: epoch) else {
             isDead = true
@@ -201,6 +224,13 @@ public final class StatsRecorder {
         message.append(contentsOf: line)
         message.withUnsafeBytes { bytes in digest.withUnsafeMutableBytes { keys.ingestion.authenticate(bytes, into: $0) } }
         identity = Array(digest[0..<16])
+        // The same lines may have been read a moment ago in this very run (a stream that
+        // repeats itself) and be waiting for their commit.
+        if let earlier = pending.last(where: { $0.entry.segment == identity }) {
+            coveredLines = earlier.entry.lines
+            coveredDigest = earlier.entry.digest
+            return
+        }
         do throws(AnonLogError) {
             if let entry = try store.ledgerEntry(for: identity) {
                 coveredLines = entry.lines
@@ -232,29 +262,48 @@ public final class StatsRecorder {
 
     private func closeSegment(complete: Bool) {
         isOpen = false
-        defer {
-            aggregates.reset()
-            _ = detectors.takeAlerts()
-        }
         guard !isDead, failure == nil else {
             if failure == nil { report.linesInShreddedEpochs += lines }
+            _ = detectors.takeAlerts()
             return
         }
         report.linesAlreadyIngested += min(lines, coveredLines)
-        guard lines > coveredLines else { return }
+        guard lines > coveredLines else {
+            _ = detectors.takeAlerts()
+            return
+        }
         let alerts = detectors.takeAlerts()
-        let batch = aggregates.flush(alerts: alerts)
-        let entry = LedgerEntry(
-            segment: identity, lines: lines, digest: digestOfLines(), isComplete: complete, source: source, firstTime: firstTime,
-            lastTime: segmentLastTime, recognizedLines: recognized, events: segmentEvents, alerts: alerts.count, ingestedAt: clock())
+        pendingAlerts += alerts
+        pending.append(LedgerUpdate(
+            entry: LedgerEntry(
+                segment: identity, lines: lines, digest: digestOfLines(), isComplete: complete, source: source, firstTime: firstTime,
+                lastTime: segmentLastTime, recognizedLines: recognized, events: segmentEvents, alerts: alerts.count, ingestedAt: clock()),
+            coveredBefore: coveredLines))
+        pendingEvents += segmentEvents
+        pendingLines += lines - coveredLines
+        if isLive || aggregatesFull { commitPending() }
+    }
+
+    /// Writes the closed segments held in memory, with their ledger entries, in one transaction.
+    private func commitPending() {
+        defer {
+            pending.removeAll(keepingCapacity: true)
+            pendingAlerts.removeAll(keepingCapacity: true)
+            pendingEvents = 0
+            pendingLines = 0
+            aggregatesFull = false
+            aggregates.reset()
+        }
+        guard !pending.isEmpty, failure == nil else { return }
+        let batch = aggregates.flush(alerts: pendingAlerts)
         do throws(AnonLogError) {
-            if try store.commit(batch, entry: entry, coveredBefore: coveredLines) {
-                report.segmentsWritten += 1
-                report.linesCounted += lines - coveredLines
-                report.events += segmentEvents
-                report.alerts += alerts.count
+            if try store.commit(batch, updates: pending) {
+                report.segmentsWritten += pending.count
+                report.linesCounted += pendingLines
+                report.events += pendingEvents
+                report.alerts += pendingAlerts.count
             } else {
-                report.linesIngestedConcurrently += lines - coveredLines
+                report.linesIngestedConcurrently += pendingLines
             }
         } catch {
             fail(error)

@@ -46,21 +46,37 @@ public final class SQLiteStatsStore: StatsStore {
 
     // MARK: - Writing
 
-    public func commit(_ batch: StatsBatch, entry: LedgerEntry, coveredBefore: Int) throws(AnonLogError) -> Bool {
+    public func commit(_ batch: StatsBatch, updates: [LedgerUpdate]) throws(AnonLogError) -> Bool {
+        do {
+            return try writeCommit(batch, updates: updates)
+        } catch {
+            // Another writer ingested one of the segments meanwhile: the transaction rolled back.
+            if error.message == Self.conflict.message { return false }
+            throw error
+        }
+    }
+
+    private static let conflict = AnonLogError(.dataError, "stats store: the ledger changed under this transaction")
+
+    private func writeCommit(_ batch: StatsBatch, updates: [LedgerUpdate]) throws(AnonLogError) -> Bool {
         try database.writeTransaction { () throws(AnonLogError) -> Bool in
-            let covered = try ledgerEntry(for: entry.segment)?.lines ?? 0
-            guard covered == coveredBefore else { return false }
-            try database.prepare(
-                """
-                INSERT OR REPLACE INTO ingestion (segment, lines, digest, complete, source, first_time, last_time, recognized,
-                    events, alerts, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                """
-            ).bind(
-                .blob(entry.segment), .int(entry.lines), .blob(entry.digest), .int(entry.isComplete ? 1 : 0), .text(entry.source),
-                entry.firstTime.map(SQLiteValue.integer) ?? .null, entry.lastTime.map(SQLiteValue.integer) ?? .null,
-                .int(entry.recognizedLines), .int(entry.events), .int(entry.alerts), .integer(entry.ingestedAt)
-            ).run()
-            try write(batch, segment: entry.segment)
+            for update in updates {
+                let entry = update.entry
+                // Read inside the write transaction: it also sees entries written just above.
+                let covered = try ledgerEntry(for: entry.segment)?.lines ?? 0
+                guard covered == update.coveredBefore else { throw Self.conflict }
+                try database.prepare(
+                    """
+                    INSERT OR REPLACE INTO ingestion (segment, lines, digest, complete, source, first_time, last_time, recognized,
+                        events, alerts, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                    """
+                ).bind(
+                    .blob(entry.segment), .int(entry.lines), .blob(entry.digest), .int(entry.isComplete ? 1 : 0), .text(entry.source),
+                    entry.firstTime.map(SQLiteValue.integer) ?? .null, entry.lastTime.map(SQLiteValue.integer) ?? .null,
+                    .int(entry.recognizedLines), .int(entry.events), .int(entry.alerts), .integer(entry.ingestedAt)
+                ).run()
+            }
+            try write(batch, segment: updates.last?.entry.segment ?? [])
             return true
         }
     }

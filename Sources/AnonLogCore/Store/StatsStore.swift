@@ -10,19 +10,32 @@ public protocol StatsStore: AnyObject {
     /// - Throws: ``AnonLogError`` when the store cannot be read.
     func ledgerEntry(for segment: [UInt8]) throws(AnonLogError) -> LedgerEntry?
 
-    /// Writes a segment's rows and its ledger entry in one transaction.
+    /// Writes the rows of one or more segments and their ledger entries in one transaction.
     ///
     /// Nothing is written when the ledger, read inside the transaction, no longer says what the
-    /// recorder saw when the segment began (another writer ingested the same lines meanwhile):
-    /// the rows would count those lines twice.
+    /// recorder saw when a segment began (another writer ingested the same lines meanwhile): the
+    /// rows would count those lines twice.
     ///
     /// - Parameters:
-    ///   - batch: The segment's rows and alerts.
-    ///   - entry: The ledger entry to write (it replaces an earlier, shorter one).
-    ///   - coveredBefore: The lines of the segment the ledger covered when it began (0 if none).
+    ///   - batch: The segments' rows and alerts.
+    ///   - updates: The ledger entries to write, in order, each with the lines the ledger
+    ///     covered when its segment began.
     /// - Returns: Whether the batch was written.
     /// - Throws: ``AnonLogError`` when the store cannot be written.
-    func commit(_ batch: StatsBatch, entry: LedgerEntry, coveredBefore: Int) throws(AnonLogError) -> Bool
+    func commit(_ batch: StatsBatch, updates: [LedgerUpdate]) throws(AnonLogError) -> Bool
+}
+
+/// A ledger entry to write, with what the ledger said about its segment when it began.
+public struct LedgerUpdate: Sendable, Equatable {
+    /// The entry to write (it replaces an earlier, shorter one).
+    public var entry: LedgerEntry
+    /// The lines of the segment the ledger covered when it began (0 if none).
+    public var coveredBefore: Int
+
+    public init(entry: LedgerEntry, coveredBefore: Int) {
+        self.entry = entry
+        self.coveredBefore = coveredBefore
+    }
 }
 
 /// What the ledger knows about one ingested segment of a log.
@@ -78,9 +91,13 @@ public final class MemoryStatsStore: StatsStore {
 
     public func ledgerEntry(for segment: [UInt8]) throws(AnonLogError) -> LedgerEntry? { ledger[segment] }
 
-    public func commit(_ batch: StatsBatch, entry: LedgerEntry, coveredBefore: Int) throws(AnonLogError) -> Bool {
-        guard (ledger[entry.segment]?.lines ?? 0) == coveredBefore else { return false }
-        ledger[entry.segment] = entry
+    public func commit(_ batch: StatsBatch, updates: [LedgerUpdate]) throws(AnonLogError) -> Bool {
+        var written = ledger
+        for update in updates {
+            guard (written[update.entry.segment]?.lines ?? 0) == update.coveredBefore else { return false }
+            written[update.entry.segment] = update.entry
+        }
+        ledger = written
         batches.append(batch)
         return true
     }
