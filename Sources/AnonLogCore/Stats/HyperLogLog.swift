@@ -57,6 +57,12 @@ public struct HyperLogLog: Sendable, Equatable {
         registers.withUnsafeBufferPointer { Self.estimate(registers: $0.baseAddress!, precision: precision) }
     }
 
+    /// The number of registers set: a guaranteed lower bound on the number of distinct items
+    /// (each item sets at most one register), close to it while items are few next to
+    /// `2^precision`. k-anonymity decides on this bound, so a row is never shown for fewer than k
+    /// clients because an estimate rounded up.
+    public var lowerBound: Int { registers.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
+
     /// The relative standard error of this precision, `1.04 / √m`.
     public var standardError: Double { 1.04 / (Double(1 << precision)).squareRoot() }
 

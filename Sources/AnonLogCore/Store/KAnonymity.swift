@@ -4,6 +4,8 @@
 /// row adds up the additive columns of what it folds) and the output says how many rows were
 /// folded. When the folded rows together still describe fewer than k clients, the other row's
 /// values are withheld too (they would describe those few clients), only the count remains.
+/// Decisions use the sketches' guaranteed lower bound as well as their estimates, so an
+/// estimate that rounds up never lets through a row about fewer than k clients.
 enum KAnonymity {
     /// A row with the clients it describes.
     struct Row {
@@ -16,6 +18,13 @@ enum KAnonymity {
     static func count(_ sketch: HyperLogLog?) -> Int64 {
         guard let sketch else { return 0 }
         return Int64(sketch.estimate.rounded())
+    }
+
+    /// Whether a sketch surely describes at least `k` clients: its estimate and its guaranteed
+    /// lower bound (registers set) both reach k, so rounding never shows a row for fewer.
+    static func reaches(_ sketch: HyperLogLog?, _ k: Int) -> Bool {
+        guard let sketch else { return false }
+        return sketch.lowerBound >= k && count(sketch) >= Int64(k)
     }
 
     /// Keeps rows with at least `k` clients and folds the rest.
@@ -33,7 +42,7 @@ enum KAnonymity {
             var values = row.values
             let clients = count(row.clients)
             if let clientsColumn { values[clientsColumn] = .integer(clients) }
-            if k <= 1 || (row.clients != nil && clients >= Int64(k)) {
+            if k <= 1 || reaches(row.clients, k) {
                 kept.append(values)
             } else {
                 folded.append(row)
@@ -55,7 +64,7 @@ enum KAnonymity {
         var other = [StatsValue](repeating: .null, count: table.columns.count)
         other[label] = .text("other")
         let clients = count(union)
-        if clients >= Int64(k) {
+        if reaches(union, k) {
             for (index, column) in table.columns.enumerated() where column.isAdditive {
                 var sum: Int64 = 0
                 var real = 0.0
