@@ -6,7 +6,7 @@
 final class SegmentAggregates {
     /// Minute buckets held at once: an hour of segments plus stragglers from just before.
     static let maximumMinutes = 72
-    /// Local days one segment may hold visitor sketches for.
+    /// Local days held at once.
     static let maximumDays = 4
     /// Statuses per minute that get a client sketch.
     static let sketchedStatuses = 16
@@ -207,12 +207,9 @@ final class SegmentAggregates {
         windowStart = start
     }
 
-    /// Whether an event of `minute` and local `day` fits this segment (its minute bucket and
-    /// its visitor day are held or can be made).
-    @inline(__always)
-    func canAccept(minute: Int64, day: Int64) -> Bool {
-        (activeBuckets < Self.maximumMinutes || bucketIndex(minute) != nil)
-            && (visitorDays.count < Self.maximumDays || visitorDays.contains(day))
+    /// Whether `minutes` more minute buckets and `days` more visitor days can still be made.
+    func hasRoom(minutes: Int, days: Int) -> Bool {
+        activeBuckets + minutes <= Self.maximumMinutes && visitorDays.count + days <= Self.maximumDays
     }
 
     @inline(__always)

@@ -65,7 +65,7 @@ public final class StatsRecorder {
     private var pendingHour: Int64 = .min
     private var pendingEvents = 0
     private var pendingLines = 0
-    private var aggregatesFull = false
+    private var segmentSpan = SegmentSpan()
 
     /// - Parameters:
     ///   - store: Where segments go.
@@ -143,11 +143,13 @@ public final class StatsRecorder {
         }
         let minute = lineTime.map { StatsTime.floorDivide($0, 60) * 60 }
 
+        // Flush points depend on the lines alone (never on what is held in memory), so that a
+        // replay cuts the same segments.
         if isOpen, let lineTime {
             let lineWindow = StatsTime.floorDivide(lineTime, configuration.segmentSeconds)
-            let fits = aggregates.canAccept(minute: minute!, day: builder.event.localDay)
-            if lineWindow > window || lines >= configuration.segmentLines || !fits {
-                if !fits { aggregatesFull = true }
+            if lineWindow > window || lines >= configuration.segmentLines
+                || !segmentSpan.admits(minute: minute!, day: builder.event.localDay)
+            {
                 closeSegment(complete: true)
             }
         } else if isOpen, lines >= configuration.segmentLines {
@@ -160,6 +162,7 @@ public final class StatsRecorder {
         previousLineHash = lineHash
         let replayed = lines <= coveredLines
         if lines == coveredLines { verifyCoveredLines() }
+        if let minute { segmentSpan.add(minute: minute, day: builder.event.localDay) }
         guard !isDead else { return }
         if let time = lineTime {
             if firstTime == nil { firstTime = time }
@@ -191,9 +194,15 @@ public final class StatsRecorder {
 
     private func openSegment(_ line: UnsafeRawBufferPointer, time: Int64?, epoch: Int64) {
         let windowStart = time.map { StatsTime.floorDivide($0, configuration.segmentSeconds) * configuration.segmentSeconds } ?? 0
-        if !pending.isEmpty, isLive || aggregatesFull || StatsTime.floorDivide(windowStart, 3600) * 3600 != pendingHour {
+        // The held rows go when the hour changes, from a live stream at every segment, and when
+        // the aggregates could not take one more segment.
+        if !pending.isEmpty,
+            isLive || !aggregates.hasRoom(minutes: SegmentSpan.maximumMinutes, days: SegmentSpan.maximumDays)
+                || StatsTime.floorDivide(windowStart, 3600) * 3600 != pendingHour
+        {
             commitPending()
         }
+        segmentSpan = SegmentSpan()
         isOpen = true
         lines = 0
         contentHash = 0
@@ -281,7 +290,7 @@ public final class StatsRecorder {
             coveredBefore: coveredLines))
         pendingEvents += segmentEvents
         pendingLines += lines - coveredLines
-        if isLive || aggregatesFull { commitPending() }
+        if isLive { commitPending() }
     }
 
     /// Writes the closed segments held in memory, with their ledger entries, in one transaction.
@@ -291,7 +300,6 @@ public final class StatsRecorder {
             pendingAlerts.removeAll(keepingCapacity: true)
             pendingEvents = 0
             pendingLines = 0
-            aggregatesFull = false
             aggregates.reset()
         }
         guard !pending.isEmpty, failure == nil else { return }
@@ -335,4 +343,51 @@ public struct StatsIngestionReport: Sendable, Equatable {
     public var alerts = 0
 
     public init() {}
+}
+
+/// The minutes and local days one segment's lines fall in: a segment ends before a line that
+/// would make it span more (a log whose times jump back and forth), so that its rows always fit
+/// the aggregates and the flush points depend on the lines alone.
+struct SegmentSpan {
+    static let maximumMinutes = 12
+    static let maximumDays = 2
+    private var minutes = (Int64.min, Int64.min, Int64.min, Int64.min, Int64.min, Int64.min, Int64.min, Int64.min, Int64.min,
+                           Int64.min, Int64.min, Int64.min)
+    private var minuteCount = 0
+    private var days = (Int64.min, Int64.min)
+    private var dayCount = 0
+
+    /// Whether a line of `minute` and local `day` keeps the segment within bounds.
+    @inline(__always)
+    func admits(minute: Int64, day: Int64) -> Bool {
+        (minuteCount < Self.maximumMinutes || holds(minute: minute)) && (dayCount < Self.maximumDays || holds(day: day))
+    }
+
+    @inline(__always)
+    mutating func add(minute: Int64, day: Int64) {
+        if !holds(minute: minute), minuteCount < Self.maximumMinutes {
+            withUnsafeMutableBytes(of: &minutes) { $0.storeBytes(of: minute, toByteOffset: minuteCount * 8, as: Int64.self) }
+            minuteCount += 1
+        }
+        if !holds(day: day), dayCount < Self.maximumDays {
+            if dayCount == 0 { days.0 = day } else { days.1 = day }
+            dayCount += 1
+        }
+    }
+
+    @inline(__always)
+    private func holds(minute: Int64) -> Bool {
+        withUnsafeBytes(of: minutes) { bytes in
+            // The latest minute first: lines mostly arrive in order.
+            var index = minuteCount - 1
+            while index >= 0 {
+                if bytes.load(fromByteOffset: index * 8, as: Int64.self) == minute { return true }
+                index -= 1
+            }
+            return false
+        }
+    }
+
+    @inline(__always)
+    private func holds(day: Int64) -> Bool { (dayCount > 0 && days.0 == day) || (dayCount > 1 && days.1 == day) }
 }

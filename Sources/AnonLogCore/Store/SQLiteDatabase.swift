@@ -221,6 +221,9 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(statement)
     }
 
+    /// The number of columns of the result.
+    var columnCount: Int { Int(sqlite3_column_count(statement)) }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
     func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }

@@ -3,7 +3,7 @@
 /// Log lines for statistics tests, in the shapes the recognizers read, at times counted in
 /// seconds from 2026-11-20T10:00:00Z.
 enum Trace {
-    static let start: Int64 = 1_763_632_800
+    static let start: Int64 = 1_795_168_800
     static let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
     static let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
