@@ -3,7 +3,7 @@
 /// Templates group requests that differ only by an id, so top-path tables stay small and never
 /// hold personal values. Collapsed into placeholders: all-digit segments (`{n}`), UUIDs
 /// (`{uuid}`), long hex runs (`{hex}`, also inside `app.4f1c9e2a.js`), long tokens mixing
-/// letters and digits (`{id}`), anything with an `@` (`{email}`), over-long segments
+/// letters and digits or both cases (`{id}`), anything with an `@` (`{email}`), over-long segments
 /// (`{long}`), and every address the scanner finds (`{ip}`): a raw address never reaches the
 /// store. The query string is dropped. Templates are cut at ``maximumLength`` bytes.
 final class PathTemplate {
@@ -78,6 +78,8 @@ final class PathTemplate {
         var letters = 0
         var hasAt = false
         var dashes = 0
+        var underscores = 0
+        var upper = 0
         for index in start..<end {
             let byte = bytes[index]
             if byte &- UInt8(ascii: "0") < 10 {
@@ -86,12 +88,16 @@ final class PathTemplate {
             } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
                 hex += 1
                 letters += 1
+                if byte < UInt8(ascii: "a") { upper += 1 }
             } else if (byte | 0x20) &- UInt8(ascii: "a") < 26 {
                 letters += 1
+                if byte < UInt8(ascii: "a") { upper += 1 }
             } else if byte == UInt8(ascii: "@") {
                 hasAt = true
             } else if byte == UInt8(ascii: "-") {
                 dashes += 1
+            } else if byte == UInt8(ascii: "_") {
+                underscores += 1
             }
         }
         if digits == count { return append("{n}") }
@@ -100,6 +106,8 @@ final class PathTemplate {
         if count > 64 { return append("{long}") }
         if hex == count, count >= 12, digits > 0 { return append("{hex}") }
         if digits + letters == count, count >= 20, digits >= 3, letters >= 3 { return append("{id}") }
+        // Random tokens mix cases (session ids, API keys); slugs do not.
+        if digits + letters + underscores == count, count >= 16, digits >= 2, upper >= 2, letters - upper >= 2 { return append("{id}") }
         // Within the segment, dot-separated hex runs of 8 or more with a digit (cache busters).
         var partStart = start
         while partStart <= end {

@@ -179,7 +179,7 @@ extension SQLiteStatsStore {
             name: "sources",
             columns: [
                 .init("source", mayShorten: true), .init("segments", additive: true), .init("lines", additive: true),
-                .init("recognized", additive: true), .init("events", additive: true), .init("alerts", additive: true),
+                .init("recognized", additive: true), .init("events", additive: true, placement: .hidden), .init("alerts", additive: true),
                 .init("first"), .init("last"),
             ])
         let statement = try database.prepare(

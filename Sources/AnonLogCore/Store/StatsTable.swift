@@ -111,26 +111,52 @@ public enum StatsRendering {
         var output = table.name.uppercased() + "\n"
         guard !table.rows.isEmpty else {
             output += "  (nothing in this range)\n"
-            if let note = table.note { output += note + "\n" }
+            if let note = table.note { output += wrap(note) }
             return output
         }
         let shown = table.columns.indices.filter { table.columns[$0].placement == .column }
-        let below = table.columns.indices.filter { table.columns[$0].placement == .below }
-        let cells = table.rows.map { row in shown.map { text(forTerminal: row[$0]) } }
-        var widths = shown.map { table.columns[$0].name.count }
-        for row in cells {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        var widths: [Int: Int] = [:]
+        for column in shown {
+            widths[column] = table.rows.reduce(table.columns[column].name.count) { max($0, text(forTerminal: $1[column]).count) }
         }
         // Shorten the columns that may be shortened, widest first, until the table fits.
-        var total = widths.reduce(0, +) + 2 * (widths.count - 1)
+        var total = shown.reduce(0) { $0 + widths[$1]! } + 2 * (shown.count - 1)
         while total > width {
-            guard let widest = widths.indices.filter({ table.columns[shown[$0]].mayShorten && widths[$0] > 8 }).max(by: { widths[$0] < widths[$1] })
+            guard let widest = shown.filter({ table.columns[$0].mayShorten && widths[$0]! > 8 }).max(by: { widths[$0]! < widths[$1]! })
             else { break }
-            let cut = min(total - width, widths[widest] - 8)
-            widths[widest] -= cut
+            let cut = min(total - width, widths[widest]! - 8)
+            widths[widest]! -= cut
             total -= cut
         }
-        let numeric = shown.map { index in
+        // Still too wide (many series): several blocks, each led by the first column.
+        var blocks: [[Int]] = []
+        var block: [Int] = []
+        var blockWidth = 0
+        for column in shown {
+            let added = widths[column]! + (block.isEmpty ? 0 : 2)
+            if !block.isEmpty, blockWidth + added > width {
+                blocks.append(block)
+                block = [shown[0]]
+                blockWidth = widths[shown[0]]!
+            }
+            block.append(column)
+            blockWidth += widths[column]! + (block.count > 1 ? 2 : 0)
+        }
+        blocks.append(block)
+        for (index, columns) in blocks.enumerated() {
+            if index > 0 { output += "\n" }
+            output += renderBlock(table, columns: columns, widths: widths, withBelow: index == blocks.count - 1)
+        }
+        if table.foldedRows > 0 {
+            output += wrap("(\(table.foldedRows) row\(table.foldedRows == 1 ? "" : "s") describing fewer than k clients folded into \"other\")")
+        }
+        if let note = table.note { output += wrap(note) }
+        return output
+    }
+
+    private static func renderBlock(_ table: StatsTable, columns: [Int], widths: [Int: Int], withBelow: Bool) -> String {
+        let below = withBelow ? table.columns.indices.filter { table.columns[$0].placement == .below } : []
+        let numeric = columns.map { index in
             table.rows.allSatisfy { row in
                 switch row[index] {
                 case .integer, .number, .null: true
@@ -140,25 +166,26 @@ public enum StatsRendering {
         }
         func line(_ values: [String]) -> String {
             var parts: [String] = []
-            for (index, value) in values.enumerated() {
+            for (position, value) in values.enumerated() {
+                let columnWidth = widths[columns[position]]!
                 var cell = value
-                if cell.count > widths[index] { cell = String(cell.prefix(widths[index] - 1)) + "…" }
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                parts.append(numeric[index] ? padding + cell : cell + padding)
+                if cell.count > columnWidth { cell = String(cell.prefix(columnWidth - 1)) + "…" }
+                let padding = String(repeating: " ", count: columnWidth - cell.count)
+                parts.append(numeric[position] ? padding + cell : cell + padding)
             }
             var joined = parts.joined(separator: "  ")
             while joined.hasSuffix(" ") { joined.removeLast() }
             return joined + "\n"
         }
-        output += line(shown.map { table.columns[$0].name })
-        for (rowIndex, row) in cells.enumerated() {
-            output += line(row)
+        var output = line(columns.map { table.columns[$0].name })
+        for row in table.rows {
+            output += line(columns.map { text(forTerminal: row[$0]) })
             for column in below {
                 let value: String
-                if case .list(let items) = table.rows[rowIndex][column] {
+                if case .list(let items) = row[column] {
                     value = items.joined(separator: ", ")
                 } else {
-                    value = text(forTerminal: table.rows[rowIndex][column])
+                    value = text(forTerminal: row[column])
                 }
                 guard value != "-", !value.isEmpty else { continue }
                 var indented = "    " + value
@@ -166,11 +193,21 @@ public enum StatsRendering {
                 output += indented + "\n"
             }
         }
-        if table.foldedRows > 0 {
-            output += "(\(table.foldedRows) row\(table.foldedRows == 1 ? "" : "s") describing fewer than k clients folded into \"other\")\n"
-        }
-        if let note = table.note { output += note + "\n" }
         return output
+    }
+
+    /// `text` wrapped at the table width, at spaces.
+    static func wrap(_ text: String) -> String {
+        var output = ""
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                output += line + "\n"
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return output + line + "\n"
     }
 
     static func text(forTerminal value: StatsValue) -> String {
