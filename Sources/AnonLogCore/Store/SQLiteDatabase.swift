@@ -185,7 +185,15 @@ final class SQLiteStatement {
             case .null: sqlite3_bind_null(statement, index)
             case .integer(let number): sqlite3_bind_int64(statement, index, number)
             case .real(let number): sqlite3_bind_double(statement, index, number)
-            case .text(let text): sqlite3_bind_text(statement, index, text, -1, anonlog_sqlite_transient())
+            case .text(let text):
+                // withUTF8 reads a native string in place: no C string is made.
+                var text = text
+                _ = text.withUTF8 { utf8 in
+                    guard let base = utf8.baseAddress, utf8.count > 0 else { return sqlite3_bind_text(statement, index, "", 0, nil) }
+                    return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
+                        sqlite3_bind_text(statement, index, characters, Int32(utf8.count), anonlog_sqlite_transient())
+                    }
+                }
             case .blob(let bytes):
                 _ = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), anonlog_sqlite_transient()) }
             }

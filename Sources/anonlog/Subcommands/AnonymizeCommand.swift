@@ -99,9 +99,9 @@ struct AnonymizeCommand: ParsableCommand {
 
         let recording = try statistics.makeRecorder(keys: record)
         let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options, statistics: recording?.recorder)
-        let statisticsStatus = recording.map { statistics.finish($0.recorder, path: $0.path, quiet: quiet) } ?? 0
 
         let closedPipe = report.fatalError?.code == .outputClosed
+        let statisticsStatus = recording.map { statistics.finish($0.recorder, path: $0.path, quiet: quiet || closedPipe) } ?? 0
         for error in report.errors where error.code != .outputClosed {
             StandardError.report(error)
         }
