@@ -155,7 +155,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .httpProbing: "400/403/404 on distinct non-static paths: bucket(capacity, leak interval)"
         case .httpCrawl: "GET/HEAD of distinct non-static file names: bucket(capacity, leak interval)"
-        case .httpBadUserAgent: "a scanner or attack tool on CrowdSec's bad-bot list: bucket(capacity, leak interval)"
+        case .httpBadUserAgent: "a scanner or attack tool by name (CrowdSec's bad-bot list, attack tools): bucket"
         case .httpSensitiveFiles: "requests for distinct sensitive files (.env, .git/config, dumps): bucket"
         case .httpPathTraversal: "distinct requests with traversal patterns (../, /etc/passwd): bucket"
         case .httpSQLInjection: "distinct query strings with SQL injection probes: bucket"
@@ -177,7 +177,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
         case .httpRateLimited: "responses 429/444/503 (the server's own limiter): bucket"
         case .httpRequestBurst: "all requests of a client: bucket"
         case .networkCampaign: "distinct alerted clients of one /24 or /48: bucket"
-        case .recidive: "capacity alerts within interval, in at least two episodes an hour apart"
+        case .recidive: "capacity alerts on a client or network within interval, two episodes an hour apart"
         case .chatSessionBombing: "capacity sessions without a visitor message from one client within interval"
         case .chatConversationBombing: "capacity sessions with messages from one client within interval"
         case .chatNetworkSessions: "capacity sessions without messages from at least 3 clients of one network within interval"

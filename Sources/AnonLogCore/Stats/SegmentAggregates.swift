@@ -301,7 +301,7 @@ final class SegmentAggregates {
             actorClasses[actorSlot] |= 1 << Int64(event.userAgentClass.index)
         }
 
-        if event.userAgentClass != .browser && event.userAgentClass != .other {
+        if event.userAgentClass != .browser && event.userAgentClass != .unknown {
             let botKey = StatsHash.combine(UInt64(event.userAgentClass.index), UInt64(bitPattern: Int64(event.bot) &+ 1))
             let (botSlot, newBot) = bots.add(botKey)
             if newBot {

@@ -21,8 +21,8 @@ public enum UserAgentClass: String, CaseIterable, Sendable, Hashable {
     case library
     /// No user agent at all (`-` or empty).
     case empty
-    /// Anything else.
-    case other
+    /// Anything else (neither a browser nor a known or declared bot).
+    case unknown
 
     /// A stable small number for tables and bit masks.
     var index: Int {
@@ -34,7 +34,7 @@ public enum UserAgentClass: String, CaseIterable, Sendable, Hashable {
         case .scanner: 4
         case .library: 5
         case .empty: 6
-        case .other: 7
+        case .unknown: 7
         }
     }
 
@@ -42,5 +42,5 @@ public enum UserAgentClass: String, CaseIterable, Sendable, Hashable {
     static func at(_ index: Int) -> UserAgentClass { allCases[index] }
 
     /// Whether the client is a program rather than a person at a browser.
-    public var isAutomated: Bool { self != .browser && self != .other }
+    public var isAutomated: Bool { self != .browser && self != .unknown }
 }

@@ -95,7 +95,7 @@ final class UserAgentClassifier {
             if looksLikeBrowser(userAgent) {
                 return Verdict(userAgentClass: .browser, bot: -1, badListed: false, checkedOperator: -1)
             }
-            return Verdict(userAgentClass: .other, bot: -1, badListed: false, checkedOperator: -1)
+            return Verdict(userAgentClass: .unknown, bot: -1, badListed: false, checkedOperator: -1)
         }
     }
 

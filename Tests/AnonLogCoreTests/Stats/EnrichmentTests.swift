@@ -32,7 +32,7 @@ struct EnrichmentTests {
         #expect(classify("-") == .empty)
         #expect(classify("") == .empty)
         #expect(classify("MyOwnCrawler/1.0 (+https://crawler.example)") == .crawler)
-        #expect(classify("Hello, world") == .other)
+        #expect(classify("Hello, world") == .unknown)
     }
 
     @Test func badListMembershipIsKeptApartFromTheClass() {
