@@ -33,6 +33,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
     case httpRequestBurst = "http-request-burst"
     // MARK: Networks and repeat offenders
     case networkCampaign = "net-campaign"
+    case asnCampaign = "asn-campaign"
     case recidive = "recidive"
     // MARK: Chat
     case chatSessionBombing = "chat-session-bombing"
@@ -67,6 +68,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
     public var scope: AlertScope {
         switch self {
         case .networkCampaign, .chatNetworkSessions: .network
+        case .asnCampaign: .asn
         case .chatMessageFlood, .chatDuplicateMessage, .chatFastFirstMessage, .chatFirstMessageLink, .chatLinkSpam: .session
         case .chatSpamCampaign: .message
         case .chatSessionWave: .site
@@ -78,7 +80,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
     public var confidence: Int {
         switch self {
         case .httpProbing, .httpCrawl, .httpRequestBurst, .httpSwitchingUserAgent, .chatFastFirstMessage, .chatSessionWave,
-            .httpRateLimited, .httpInvalidVersion:
+            .httpRateLimited, .httpInvalidVersion, .asnCampaign:
             1
         case .httpBruteforce, .httpWordPressBruteforce, .httpXMLRPCBruteforce, .httpAdminProbe, .httpCMSScan, .networkCampaign,
             .recidive, .chatSessionBombing, .chatConversationBombing, .chatNetworkSessions, .chatMessageFlood, .chatDuplicateMessage,
@@ -96,7 +98,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
         case .httpBruteforce, .httpWordPressBruteforce, .httpXMLRPCBruteforce: "http:bruteforce"
         case .httpSwitchingUserAgent, .httpRandomURI, .httpBypassCache, .httpInvalidVersion, .httpRequestBurst, .httpRateLimited: "http:dos"
         case .httpSQLInjection, .httpCrossSiteScripting, .httpPathTraversal, .httpBackdoor, .httpCVEProbe: "http:exploit"
-        case .networkCampaign, .recidive: "generic:campaign"
+        case .networkCampaign, .asnCampaign, .recidive: "generic:campaign"
         case .chatSessionBombing, .chatConversationBombing, .chatNetworkSessions, .chatSessionWave, .chatMessageFlood: "chat:flood"
         case .chatDuplicateMessage, .chatSpamCampaign, .chatFirstMessageLink, .chatLinkSpam, .chatFastFirstMessage: "chat:spam"
         default: "http:scan"
@@ -136,6 +138,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
         case .httpRateLimited: return p(4, 2 * minute, 10 * minute)
         case .httpRequestBurst: return p(200, second / 2, 5 * minute)
         case .networkCampaign: return p(5, minute, 5 * minute)
+        case .asnCampaign: return p(10, 30 * second, 5 * minute)
         case .recidive: return p(5, 24 * hour, 24 * hour)
         case .chatSessionBombing: return p(6, hour, hour)
         case .chatConversationBombing: return p(7, 12 * hour, 12 * hour)
@@ -177,6 +180,7 @@ public enum DetectionRule: String, CaseIterable, Sendable, Hashable {
         case .httpRateLimited: "responses 429/444/503 (the server's own limiter): bucket"
         case .httpRequestBurst: "all requests of a client: bucket"
         case .networkCampaign: "distinct alerted clients of one /24 or /48: bucket"
+        case .asnCampaign: "distinct alerted clients of one autonomous system (needs --geoip-db): bucket"
         case .recidive: "capacity alerts on a client or network within interval, two episodes an hour apart"
         case .chatSessionBombing: "capacity sessions without a visitor message from one client within interval"
         case .chatConversationBombing: "capacity sessions with messages from one client within interval"
@@ -204,4 +208,6 @@ public enum AlertScope: String, CaseIterable, Sendable, Hashable {
     case message
     /// A chat site (widget) id.
     case site
+    /// An autonomous system (`AS64500`), when GeoIP databases are given.
+    case asn
 }

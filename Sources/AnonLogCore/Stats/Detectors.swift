@@ -18,6 +18,7 @@ final class Detectors {
     private var http: HTTPDetectors!
     private var chat: ChatDetectors!
     private let campaign: LeakyBucketTable?
+    private let asnCampaign: LeakyBucketTable?
     private let recidive: RecentEventTable?
     private let recidiveParameters: DetectionRule.Parameters
     /// Alerts per rule, in ``DetectionRule/allCases`` order, fired or suppressed.
@@ -34,6 +35,9 @@ final class Detectors {
                     capacity: campaignParameters.capacity, leakMilliseconds: campaignParameters.interval,
                     blackholeMilliseconds: campaignParameters.blackhole, distinct: true),
                 capacity: configuration.probeCapacity)
+            : nil
+        asnCampaign = enabled(.asnCampaign)
+            ? LeakyBucketTable(rule: DetectionRule.asnCampaign.bucket(configuration.parameters(of: .asnCampaign)), capacity: configuration.probeCapacity)
             : nil
         recidiveParameters = configuration.parameters(of: .recidive)
         recidive = enabled(.recidive)
@@ -74,12 +78,27 @@ final class Detectors {
             if let text = evidence.text(overflow.evidence[index]) { texts.append(text) }
         }
         let network = event.networkKey == 0 ? nil : StatsEvent.networkText(event.networkKey)
-        let alert = StatsAlert(
+        var alert = StatsAlert(
             time: event.time, rule: rule, subject: event.client.string, network: network, events: overflow.events,
             distinctValues: overflow.distinctValues, evidence: texts, detail: detail,
             firstSeen: StatsTime.floorDivide(overflow.firstTime, 1000))
+        alert.asn = event.asn == 0 ? nil : event.asn
+        alert.country = GeoCache.countryText(event.country)
         emit(alert)
         let milliseconds = event.milliseconds
+        // CrowdSec's by-AS scenarios: many alerted clients of one autonomous system.
+        if let asnCampaign, event.asn != 0,
+            let wave = asnCampaign.pour(
+                subject: UInt64(event.asn) | 0xA5A5_0000_0000_0000, value: UInt32(truncatingIfNeeded: event.clientKey | 1), time: milliseconds,
+                evidence: overflow.evidence.count > 0 ? overflow.evidence[overflow.evidence.count - 1] : 0)
+        {
+            var asnAlert = StatsAlert(
+                time: event.time, rule: .asnCampaign, subject: "AS\(event.asn)", events: wave.events, distinctValues: wave.distinctValues,
+                detail: "last: \(rule.rawValue)", firstSeen: StatsTime.floorDivide(wave.firstTime, 1000))
+            asnAlert.asn = event.asn
+            asnAlert.country = alert.country
+            emit(asnAlert)
+        }
         if let campaign, event.networkKey != 0,
             let flood = campaign.pour(
                 subject: event.networkKey, value: UInt32(truncatingIfNeeded: event.clientKey | 1), time: milliseconds,

@@ -11,6 +11,12 @@ final class EventBuilder {
     private let probes = ProbeMatcher()
     private let networks = NetworkPseudonyms()
     private var message = MessageText()
+    /// ASN and country of recent networks, when GeoIP databases are given.
+    let geo: GeoCache?
+
+    init(geoDatabases: [GeoDatabase] = []) {
+        geo = geoDatabases.isEmpty ? nil : GeoCache(databases: geoDatabases)
+    }
 
     /// Fills ``event`` for `line`.
     ///
@@ -26,12 +32,15 @@ final class EventBuilder {
         event.client.clear()
         event.clientKey = 0
         event.networkKey = 0
+        event.asn = 0
+        event.country = 0
         let address = ClientAddress.find(in: line, fields: fields)
         if let address {
             let text = addresses.pseudonym(for: address)
             event.client.set(text)
             event.clientKey = BoundedSlots.storedKey(StatsHash.hash(text, seed: 0x636C))
             event.networkKey = networks.value(for: address, keys: keys)
+            if let geo { (event.asn, event.country) = geo.lookup(address) }
         }
         if fields.format == .chatJSON {
             buildChat(line, fields: fields, keys: keys)

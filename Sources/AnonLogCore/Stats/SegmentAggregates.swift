@@ -111,6 +111,12 @@ final class SegmentAggregates {
     private let botBytes: UnsafeMutablePointer<Int64>
     private let botClients: SketchPool
 
+    private let autonomousSystems: SpaceSaving
+    private let asnValues: UnsafeMutablePointer<UInt32>
+    private let asnCountries: UnsafeMutablePointer<UInt16>
+    private let asnClientErrors: UnsafeMutablePointer<Int64>
+    private let asnClients: SketchPool
+
     private let fingerprints: SpaceSaving
     private let fingerprintValues: UnsafeMutablePointer<UInt64>
     private let fingerprintHosts: UnsafeMutablePointer<ShortText>
@@ -161,6 +167,12 @@ final class SegmentAggregates {
         botBytes = .filled(botCapacity, with: 0)
         botClients = SketchPool(count: botCapacity, precision: Self.rowPrecision)
 
+        autonomousSystems = SpaceSaving(capacity: top)
+        asnValues = .filled(top, with: 0)
+        asnCountries = .filled(top, with: 0)
+        asnClientErrors = .filled(top, with: 0)
+        asnClients = SketchPool(count: configuration.geoDatabases.isEmpty ? 1 : top, precision: Self.rowPrecision)
+
         let fingerprintCapacity = max(16, min(configuration.fingerprintCapacity, 1024) / 4)
         fingerprints = SpaceSaving(capacity: fingerprintCapacity)
         fingerprintValues = .filled(fingerprintCapacity, with: 0)
@@ -174,6 +186,9 @@ final class SegmentAggregates {
     }
 
     deinit {
+        asnValues.deallocate()
+        asnCountries.deallocate()
+        asnClientErrors.deallocate()
         pathTexts.deallocate()
         pathLengths.deallocate()
         pathStatusClasses.deallocate()
@@ -299,6 +314,18 @@ final class SegmentAggregates {
             if statusClass == 4 { actorClientErrors[actorSlot] += 1 }
             if statusClass == 5 { actorServerErrors[actorSlot] += 1 }
             actorClasses[actorSlot] |= 1 << Int64(event.userAgentClass.index)
+
+            if event.asn != 0 || event.country != 0 {
+                let (asnSlot, newASN) = autonomousSystems.add(UInt64(event.asn) << 16 | UInt64(event.country))
+                if newASN {
+                    asnValues[asnSlot] = event.asn
+                    asnCountries[asnSlot] = event.country
+                    asnClientErrors[asnSlot] = 0
+                    asnClients.clear(asnSlot)
+                }
+                if statusClass == 4 { asnClientErrors[asnSlot] += 1 }
+                asnClients.insert(event.clientKey, into: asnSlot)
+            }
         }
 
         if event.userAgentClass != .browser && event.userAgentClass != .unknown {
@@ -410,7 +437,7 @@ final class SegmentAggregates {
     // MARK: - Flushing
 
     /// Everything added since the last flush, as rows; the memory is then reused.
-    func flush(alerts: [StatsAlert]) -> StatsBatch {
+    func flush(alerts: [StatsAlert], organizations: [UInt32: String] = [:]) -> StatsBatch {
         var batch = StatsBatch()
         batch.alerts = alerts
         let hour = StatsTime.floorDivide(windowStart, 3600) * 3600
@@ -481,6 +508,11 @@ final class SegmentAggregates {
                 bot: bot >= 0 ? UserAgentLists.botName(bot) : (botClasses[slot] == UInt8(UserAgentClass.empty.index) ? "(none)" : "(unnamed)"), category: bot >= 0 ? UserAgentLists.botCategory(bot) : "-",
                 hits: bots.count(at: slot), bytes: botBytes[slot], clients: botClients.serialized(slot)))
         }
+        for slot in 0..<autonomousSystems.count {
+            batch.autonomousSystems.append(.init(
+                day: day, asn: asnValues[slot], country: GeoCache.countryText(asnCountries[slot]), organization: organizations[asnValues[slot]],
+                hits: autonomousSystems.count(at: slot), clientErrors: asnClientErrors[slot], clients: asnClients.serialized(slot)))
+        }
         for slot in 0..<fingerprints.count {
             let host = fingerprintHosts[slot]
             batch.fingerprints.append(.init(
@@ -501,6 +533,7 @@ final class SegmentAggregates {
         networks.removeAll()
         actors.removeAll()
         bots.removeAll()
+        autonomousSystems.removeAll()
         fingerprints.removeAll()
         events = 0
     }

@@ -20,6 +20,9 @@ public struct StatsAlert: Sendable, Equatable {
     public var evidence: [String]
     /// More about it: a CVE tag, the claimed crawler, a link host.
     public var detail: String?
+    /// The subject's autonomous system and country, when GeoIP databases were given.
+    public var asn: UInt32?
+    public var country: String?
     /// When the first event counted happened, Unix seconds.
     public var firstSeen: Int64
 

@@ -21,6 +21,9 @@ public struct StatsConfiguration: Sendable {
     public var segmentLines = 200_000
     /// The length of a segment in record time, in seconds (a flush point at each boundary).
     public var segmentSeconds: Int64 = 300
+    /// MaxMind databases (ASN, Country or City) to take each client's autonomous system and
+    /// country from, in order; empty records neither.
+    public var geoDatabases: [GeoDatabase] = []
 
     public init() {
         var parameters: [DetectionRule: DetectionRule.Parameters] = [:]

@@ -22,6 +22,10 @@ struct StatsEvent {
     var clientKey: UInt64 = 0
     /// The network pseudonym value (keyed MAC of the /24 or /48); 0 without a client.
     var networkKey: UInt64 = 0
+    /// The client's autonomous system (0 unknown) and country (two ASCII bytes, 0 unknown),
+    /// from the GeoIP databases given.
+    var asn: UInt32 = 0
+    var country: UInt16 = 0
 
     // MARK: HTTP
     var method: RequestLine.Method = .none

@@ -33,7 +33,7 @@ public final class StatsRecorder {
     private let store: any StatsStore
     private let configuration: StatsConfiguration
     private let keyring: StatsKeyring
-    private let builder = EventBuilder()
+    private let builder: EventBuilder
     private let detectors: Detectors
     private let aggregates: SegmentAggregates
     private let clock: () -> Int64
@@ -76,6 +76,7 @@ public final class StatsRecorder {
         self.store = store
         self.configuration = configuration
         keyring = StatsKeyring(record: keys)
+        builder = EventBuilder(geoDatabases: configuration.geoDatabases)
         detectors = Detectors(configuration: configuration, evidence: builder.evidence)
         aggregates = SegmentAggregates(configuration: configuration)
         self.clock = clock
@@ -303,7 +304,7 @@ public final class StatsRecorder {
             aggregates.reset()
         }
         guard !pending.isEmpty, failure == nil else { return }
-        let batch = aggregates.flush(alerts: pendingAlerts)
+        let batch = aggregates.flush(alerts: pendingAlerts, organizations: builder.geo?.organizations ?? [:])
         do throws(AnonLogError) {
             if try store.commit(batch, updates: pending) {
                 report.segmentsWritten += pending.count

@@ -55,9 +55,10 @@ extension SQLiteStatsStore {
                     .init("time"), .init("rule"), .init("subject"), .init("events"), .init("distinct", placement: .hidden),
                     .init("evidence", placement: .below), .init("scope", placement: .hidden), .init("network", placement: .hidden),
                     .init("confidence", placement: .hidden), .init("detail", placement: .below), .init("first_seen", placement: .hidden),
+                    .init("asn", placement: .hidden), .init("country", placement: .hidden),
                 ])
             sql = """
-                SELECT time, rule, subject, events, distinct_values, evidence, scope, network, confidence, detail, first_seen
+                SELECT time, rule, subject, events, distinct_values, evidence, scope, network, confidence, detail, first_seen, asn, country
                 FROM alerts WHERE \(filter) ORDER BY time DESC, id DESC LIMIT \(limit)
                 """
         case .rule:
@@ -101,6 +102,7 @@ extension SQLiteStatsStore {
                     .time(statement.int64(0)), .optionalText(statement.text(1)), .optionalText(statement.text(2)), .integer(statement.int64(3)),
                     .integer(statement.int64(4)), .list(evidence), .optionalText(statement.text(6)), .optionalText(statement.text(7)),
                     .integer(statement.int64(8)), .optionalText(statement.text(9)), .time(statement.int64(10)),
+                    statement.isNull(11) ? .null : .integer(statement.int64(11)), .optionalText(statement.text(12)),
                 ])
             case .rule:
                 table.rows.append([

@@ -13,6 +13,10 @@ extension SQLiteStatsStore {
         case `class`
         /// Detection rules.
         case rule
+        /// Autonomous systems (recorded with `--geoip-db`).
+        case asn
+        /// Countries (recorded with `--geoip-db`).
+        case country
     }
 
     /// What `stats top` ranks by.
@@ -52,6 +56,8 @@ extension SQLiteStatsStore {
                 var tables = try alerts(query, grouping: .rule)
                 tables[0].name = "top"
                 return tables
+            case .asn, .country:
+                return [try topAutonomousSystems(byCountry: dimension == .country, metric, query)]
             }
         }
     }
@@ -157,6 +163,79 @@ extension SQLiteStatsStore {
         case .alerts: metricColumn = 6
         }
         try finish(rows, into: &table, metric: metric, metricColumn: metricColumn, clientsColumn: 7, query: query)
+        return table
+    }
+
+    private func topAutonomousSystems(byCountry: Bool, _ metric: TopMetric, _ query: StatsQuery) throws(AnonLogError) -> StatsTable {
+        guard [.requests, .clientErrors, .clients, .flagged, .alerts].contains(metric) else {
+            throw AnonLogError(.usage, "autonomous systems and countries are ranked by requests, 4xx, clients, flagged or alerts")
+        }
+        let days = query.touching(granularity: 86_400)
+        struct Group {
+            var organization: String?
+            var country: String?
+            var hits: Int64 = 0
+            var clientErrors: Int64 = 0
+            var flagged: Int64 = 0
+            var alerts: Int64 = 0
+            var clients: HyperLogLog?
+        }
+        var groups: [String: Group] = [:]
+        let statement = try database.prepare(
+            "SELECT asn, country, organization, hits, client_errors, clients FROM autonomous_systems WHERE day >= ?1 AND day < ?2")
+        statement.bind(.integer(days.low), .integer(days.high))
+        while try statement.step() {
+            let country = statement.text(1).flatMap { $0.isEmpty ? nil : $0 }
+            let key = byCountry ? (country ?? "-") : "AS\(statement.int64(0))"
+            var group = groups[key] ?? Group()
+            group.organization = group.organization ?? statement.text(2)
+            group.country = group.country ?? country
+            group.hits += statement.int64(3)
+            group.clientErrors += statement.int64(4)
+            group.clients = Self.union(group.clients, statement.blob(5))
+            groups[key] = group
+        }
+        statement.reset()
+        let column = byCountry ? "country" : "'AS' || asn"
+        let alerts = try database.prepare(
+            """
+            SELECT \(column), count(DISTINCT CASE WHEN scope = 'client' THEN subject END), count(*) FROM alerts
+            WHERE time >= ?1 AND time < ?2 AND \(byCountry ? "country" : "asn") IS NOT NULL GROUP BY 1
+            """)
+        alerts.bind(.integer(query.since ?? .min), .integer(query.until ?? .max))
+        while try alerts.step() {
+            let key = alerts.text(0) ?? "-"
+            var group = groups[key] ?? Group()
+            group.flagged = alerts.int64(1)
+            group.alerts = alerts.int64(2)
+            groups[key] = group
+        }
+        alerts.reset()
+        var columns: [StatsTable.Column] = [.init(byCountry ? "country" : "asn")]
+        if !byCountry { columns += [.init("organization", mayShorten: true), .init("country")] }
+        columns += [
+            .init("requests", additive: true), .init("4xx", additive: true), .init("flagged", additive: true), .init("alerts", additive: true),
+            .init("clients"),
+        ]
+        var table = StatsTable(name: "top", columns: columns)
+        let rows = groups.compactMap { key, group -> KAnonymity.Row? in
+            if metric == .flagged && group.flagged == 0 { return nil }
+            if metric == .alerts && group.alerts == 0 { return nil }
+            var values: [StatsValue] = [.text(key)]
+            if !byCountry { values += [.optionalText(group.organization), .optionalText(group.country)] }
+            values += [.integer(group.hits), .integer(group.clientErrors), .integer(group.flagged), .integer(group.alerts), .null]
+            return KAnonymity.Row(values: values, clients: group.clients)
+        }
+        let offset = byCountry ? 1 : 3
+        let metricColumn: Int
+        switch metric {
+        case .clientErrors: metricColumn = offset + 1
+        case .flagged: metricColumn = offset + 2
+        case .alerts: metricColumn = offset + 3
+        default: metricColumn = offset
+        }
+        try finish(rows, into: &table, metric: metric, metricColumn: metricColumn, clientsColumn: offset + 4, query: query)
+        if groups.isEmpty { table.note = "No autonomous systems or countries recorded: record with --geoip-db PATH (a MaxMind database)." }
         return table
     }
 

@@ -289,16 +289,30 @@ public final class SQLiteStatsStore: StatsStore {
             ).run()
         }
 
+        let asnStatement = try database.prepare(
+            """
+            INSERT INTO autonomous_systems (day, asn, country, organization, hits, client_errors, clients) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT DO UPDATE SET organization = coalesce(organization, excluded.organization), hits = hits + excluded.hits,
+                client_errors = client_errors + excluded.client_errors, clients = hll_merge(clients, excluded.clients)
+            """)
+        for row in batch.autonomousSystems {
+            try asnStatement.bind(
+                .integer(row.day), .integer(Int64(row.asn)), .text(row.country ?? ""), .optionalText(row.organization), .integer(row.hits),
+                .integer(row.clientErrors), .blob(row.clients)
+            ).run()
+        }
+
         let alertStatement = try database.prepare(
             """
             INSERT INTO alerts (time, rule, scope, subject, network, events, distinct_values, confidence, detail, evidence,
-                first_seen, segment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                first_seen, segment, asn, country) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """)
         for alert in batch.alerts {
             try alertStatement.bind(
                 .integer(alert.time), .text(alert.rule.rawValue), .text(alert.scope.rawValue), .text(alert.subject),
                 .optionalText(alert.network), .int(alert.events), .int(alert.distinctValues), .int(alert.confidence),
-                .optionalText(alert.detail), .text(alert.evidence.joined(separator: "\n")), .integer(alert.firstSeen), .blob(segment)
+                .optionalText(alert.detail), .text(alert.evidence.joined(separator: "\n")), .integer(alert.firstSeen), .blob(segment),
+                alert.asn.map { .integer(Int64($0)) } ?? .null, .optionalText(alert.country)
             ).run()
         }
     }

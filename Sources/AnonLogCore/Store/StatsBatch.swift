@@ -96,6 +96,16 @@ public struct StatsBatch: Sendable {
         var clients: [UInt8]
     }
 
+    struct AutonomousSystem: Sendable, Equatable {
+        var day: Int64
+        var asn: UInt32
+        var country: String?
+        var organization: String?
+        var hits: Int64
+        var clientErrors: Int64
+        var clients: [UInt8]
+    }
+
     struct Fingerprint: Sendable, Equatable {
         var hour: Int64
         var fingerprint: String
@@ -119,6 +129,7 @@ public struct StatsBatch: Sendable {
     var networks: [Network] = []
     var actors: [Actor] = []
     var bots: [Bot] = []
+    var autonomousSystems: [AutonomousSystem] = []
     var fingerprints: [Fingerprint] = []
     var alerts: [StatsAlert] = []
 

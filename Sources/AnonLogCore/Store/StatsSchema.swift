@@ -93,6 +93,16 @@ enum StatsSchema {
         CREATE INDEX alerts_subject ON alerts (subject, time);
         CREATE INDEX alerts_network ON alerts (network, time);
         """,
+        // 2: autonomous systems and countries (--geoip-db).
+        """
+        CREATE TABLE autonomous_systems (
+            day INTEGER NOT NULL, asn INTEGER NOT NULL, country TEXT NOT NULL, organization TEXT,
+            hits INTEGER NOT NULL, client_errors INTEGER NOT NULL, clients BLOB,
+            PRIMARY KEY (day, asn, country)
+        ) WITHOUT ROWID;
+        ALTER TABLE alerts ADD COLUMN asn INTEGER;
+        ALTER TABLE alerts ADD COLUMN country TEXT;
+        """,
     ]
 
     /// The schema version this build writes.

@@ -28,6 +28,20 @@ struct SQLiteStatsStoreTests {
         #expect(try SQLiteDatabase(path: path).queryText("PRAGMA journal_mode") == "wal")
     }
 
+    @Test func aStoreOfAnEarlierSchemaIsMigratedKeepingItsRows() throws {
+        let path = Self.temporaryPath()
+        try StatsStoreLocation.createParentDirectory(of: path)
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(StatsSchema.migrations[0])
+        try old.execute("PRAGMA user_version = 1")
+        try old.execute("INSERT INTO traffic VALUES (60, 0, 'browser', 2, 0, 7, 70)")
+        _ = try SQLiteStatsStore(path: path)
+        let migrated = try SQLiteDatabase(path: path)
+        #expect(try migrated.queryText("PRAGMA user_version") == String(StatsSchema.version))
+        #expect(try migrated.queryText("SELECT hits FROM traffic") == "7")
+        #expect(try migrated.queryText("SELECT count(*) FROM autonomous_systems") == "0")
+    }
+
     @Test func aStoreFromANewerAnonlogIsRefused() throws {
         let path = Self.temporaryPath()
         _ = try SQLiteStatsStore(path: path)

@@ -70,7 +70,7 @@ struct StatsTopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "top", abstract: "Rank paths, networks, statuses, bots, classes or rules.",
         discussion: """
-            --by path|network|status|bot|class|rule, --metric requests|4xx|5xx|bytes|clients|flagged|alerts \
+            --by path|network|status|bot|class|rule|asn|country, --metric requests|4xx|5xx|bytes|clients|flagged|alerts \
             (flagged: distinct alerted clients). Per-client rankings are not offered: per-client data \
             is only shown one subject at a time ('stats actor').
             """)
@@ -78,7 +78,7 @@ struct StatsTopCommand: ParsableCommand {
     @OptionGroup var options: StatsQueryOptions
     @OptionGroup var anonymity: KAnonymityOption
 
-    @Option(help: ArgumentHelp("What to rank: path, network, status, bot, class, rule.", valueName: "dimension"))
+    @Option(help: ArgumentHelp("What to rank: path, network, status, bot, class, rule, asn, country.", valueName: "dimension"))
     var by: SQLiteStatsStore.TopDimension = .path
 
     @Option(help: ArgumentHelp("What to rank by: requests, 4xx, 5xx, bytes, clients, flagged, alerts.", valueName: "metric"))

@@ -26,6 +26,13 @@ struct StatsRecordingOptions: ParsableArguments {
     var thresholds: [String] = []
 
     @Option(
+        name: .customLong("geoip-db"),
+        help: ArgumentHelp(
+            "A MaxMind database (GeoLite2/GeoIP2 ASN, Country or City) for each client's autonomous system and country (repeatable).",
+            valueName: "path"))
+    var geoDatabases: [String] = []
+
+    @Option(
         name: .customLong("disable-rule"),
         help: ArgumentHelp("Do not run this detection rule (repeatable).", valueName: "rule"))
     var disabledRules: [String] = []
@@ -60,6 +67,10 @@ struct StatsRecordingOptions: ParsableArguments {
     /// cannot be opened is a warning (a log filter must not stop because of its statistics).
     func makeRecorder(keys: KeyRecord) throws -> (recorder: StatsRecorder, path: String)? {
         guard !disabled else { return nil }
+        var configuration = try configuration()
+        for path in geoDatabases {
+            configuration.geoDatabases.append(try reportingErrors { () throws(AnonLogError) in try GeoDatabase(path: path) })
+        }
         let path: String
         if let given = self.path {
             path = given
@@ -71,11 +82,11 @@ struct StatsRecordingOptions: ParsableArguments {
                 return nil
             }
         }
-        do {
+        do throws(AnonLogError) {
             let store = try SQLiteStatsStore(path: path)
-            let recorder = StatsRecorder(store: store, keys: keys, configuration: try configuration()) { Int64(time(nil)) }
+            let recorder = StatsRecorder(store: store, keys: keys, configuration: configuration) { Int64(time(nil)) }
             return (recorder, path)
-        } catch let error as AnonLogError {
+        } catch {
             if self.path != nil {
                 StandardError.report(error)
                 throw ExitCode(error.code.exitStatus)
