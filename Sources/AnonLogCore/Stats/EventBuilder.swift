@@ -71,7 +71,7 @@ final class EventBuilder {
         {
             event.userAgentClass = .fakeCrawler
         }
-        let userAgentHash = StatsHash.hash(userAgent, seed: 0x7561)
+        let userAgentHash = verdict.hash
         event.userAgentKey = UInt32(truncatingIfNeeded: userAgentHash)
         event.visitorKey = event.clientKey == 0 ? 0 : StatsHash.combine(event.clientKey, StatsHash.combine(UInt64(bitPattern: event.localDay), userAgentHash))
 

@@ -144,8 +144,7 @@ extension HyperLogLog {
 
     static func serialize(registers: UnsafePointer<UInt8>, precision: Int) -> [UInt8] {
         let m = 1 << precision
-        var nonzero = 0
-        for index in 0..<m where registers[index] != 0 { nonzero += 1 }
+        let nonzero = occupied(registers: registers, count: m)
         if nonzero * 3 + 4 < m {
             var bytes: [UInt8] = [sparseTag, UInt8(precision)]
             bytes.reserveCapacity(6 + nonzero * 3)
@@ -157,11 +156,35 @@ extension HyperLogLog {
             }
             return bytes
         }
-        var bytes = [UInt8](repeating: 0, count: 2 + m)
-        bytes[0] = denseTag
-        bytes[1] = UInt8(precision)
-        for index in 0..<m { bytes[2 + index] = registers[index] }
-        return bytes
+        return [UInt8](unsafeUninitializedCapacity: 2 + m) { buffer, initialized in
+            buffer[0] = denseTag
+            buffer[1] = UInt8(precision)
+            (buffer.baseAddress! + 2).update(from: registers, count: m)
+            initialized = 2 + m
+        }
+    }
+
+    /// The number of nonzero registers, eight at a time (most are zero in small sketches).
+    static func occupied(registers: UnsafePointer<UInt8>, count: Int) -> Int {
+        var nonzero = 0
+        let raw = UnsafeRawPointer(registers)
+        var offset = 0
+        while offset + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if word != 0 {
+                // A byte is nonzero when any of its bits is set: fold each byte's bits into its top bit.
+                var folded = word | (word >> 4)
+                folded |= folded >> 2
+                folded |= folded >> 1
+                nonzero += (folded & 0x0101_0101_0101_0101).nonzeroBitCount
+            }
+            offset += 8
+        }
+        while offset < count {
+            if registers[offset] != 0 { nonzero += 1 }
+            offset += 1
+        }
+        return nonzero
     }
 
     /// Reads a sketch written by ``serialized()``.

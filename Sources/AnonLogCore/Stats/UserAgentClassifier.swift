@@ -15,6 +15,8 @@ final class UserAgentClassifier {
         var badListed: Bool
         /// The operator whose published ranges decide whether the claim is true, or -1.
         var checkedOperator: Int8
+        /// A hash of the user agent (for the rules that count distinct user agents).
+        var hash: UInt64 = 0
 
         static let empty = Verdict(userAgentClass: .empty, bot: -1, badListed: false, checkedOperator: -1)
     }
@@ -45,10 +47,12 @@ final class UserAgentClassifier {
     @inline(__always)
     func classify(_ userAgent: UnsafeRawBufferPointer) -> Verdict {
         if userAgent.isEmpty || (userAgent.count == 1 && userAgent[0] == UInt8(ascii: "-")) { return .empty }
+        // Cached verdicts carry their user agent's hash (the slot check compares it).
         let hash = StatsHash.hash(userAgent, seed: 0x5541) | 1
         let slot = Int(truncatingIfNeeded: hash >> 17) & slotMask
         if hashes[slot] == hash { return verdicts[slot] }
-        let verdict = Self.run(userAgent, lowered: &lowered)
+        var verdict = Self.run(userAgent, lowered: &lowered)
+        verdict.hash = hash
         misses += 1
         hashes[slot] = hash
         verdicts[slot] = verdict
