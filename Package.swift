@@ -34,9 +34,14 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
+        .systemLibrary(
+            name: "CAnonLogSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogSQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -3,6 +3,9 @@
 
 usage: Benchmarks/compare.py [--size 1G] [--rounds 5] [--only NAME,...] [--markdown FILE]
 
+"anonlog plain + stats" records statistics (into a fresh SQLite store each round) in the same
+pass; the other anonlog rows run with --no-stats.
+
 Generates a reproducible corpus with Scripts/generate-sample-logs.py (cached in
 Benchmarks/corpus/), builds anonlog in release mode, then runs every command below that is
 available, round-robin for --rounds rounds so that the machine's noise hits all of them alike,
@@ -78,17 +81,21 @@ def commands(anonlog, plain, packed, key):
     scratch = os.path.join(CORPUS, 'scratch')
     os.makedirs(scratch, exist_ok=True)
     null = os.devnull
-    quiet = [anonlog, '--key-file', key, '--quiet']
+    quiet = [anonlog, '--key-file', key, '--quiet', '--no-stats']
+    # With statistics into a fresh store each round (run_once deletes it first): a store that
+    # already holds the corpus would measure a replay, which counts nothing.
+    with_stats = [anonlog, '--key-file', key, '--quiet', '--stats', os.path.join(scratch, 'stats.db')]
     candidates = [
         ('zcat', ['zcat', packed], None, null),
         ('igzip -dc', ['igzip', '-dc', packed], None, null),
         ('anonlog plain', quiet + [plain], None, null),
+        ('anonlog plain + stats', with_stats + [plain], None, null),
         ('anonlog .gz', quiet + [packed], None, null),
         ('anonlog plain -> .gz file', quiet + [plain, '-o', os.path.join(scratch, 'out.log.gz')], None, None),
         ('anonlog plain, 1 thread', quiet + ['--threads', '1', plain], None, null),
     ]
     for mode, mode_key in mode_keys(anonlog).items():
-        candidates.append((f'anonlog plain --mode {mode}', [anonlog, '--key-file', mode_key, '--quiet', '--mode', mode, plain], None, null))
+        candidates.append((f'anonlog plain --mode {mode}', [anonlog, '--key-file', mode_key, '--quiet', '--no-stats', '--mode', mode, plain], None, null))
     candidates += [
         ('gzip -6 (plain -> .gz)', ['gzip', '-6', '-c', plain], None, os.path.join(scratch, 'gzip6.gz')),
         ('anonip -4 8 -6 80', ['anonip', '-4', '8', '-6', '80'], plain, null),
@@ -102,6 +109,11 @@ def commands(anonlog, plain, packed, key):
 
 def run_once(argv, stdin, output):
     """Wall time and peak resident memory (KiB, from /usr/bin/time) of one run."""
+    if '--stats' in argv:
+        store = argv[argv.index('--stats') + 1]
+        for suffix in ('', '-wal', '-shm'):
+            if os.path.exists(store + suffix):
+                os.remove(store + suffix)
     stdin_file = open(stdin, 'rb') if stdin else subprocess.DEVNULL
     stdout_file = open(output, 'wb') if output else subprocess.DEVNULL
     rss_file = os.path.join(CORPUS, 'scratch', 'rss')

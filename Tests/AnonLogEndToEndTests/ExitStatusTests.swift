@@ -22,6 +22,7 @@ struct ExitStatusTests {
         let process = Process()
         process.executableURL = AnonlogBinary.url
         process.arguments = ["--key-file", key, directory.path("big.log")]
+        process.environment = AnonlogBinary.environment
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

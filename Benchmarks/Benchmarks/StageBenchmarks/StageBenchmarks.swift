@@ -54,6 +54,36 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Statistics: the same lines with and without the stats recorder (events, detectors and
+    // aggregates, into a store that keeps nothing), per MiB and per thousand lines (events).
+    Benchmark("Anonymize plain lines with statistics: events + detectors + aggregates (MiB)") { benchmark in
+        let anonymizer = try LogAnonymizer(key: corpus.key)
+        anonymizer.statistics = StatsRecorder(store: DiscardingStatsStore(), keys: corpus.keys) { 0 }
+        let output = OutputBuffer(capacity: 4 << 20)
+        for iteration in benchmark.scaledIterations {
+            corpus.withChunk(iteration) { chunk in
+                output.removeAll()
+                anonymizer.anonymize(chunk, into: output)
+                blackHole(output.count)
+            }
+        }
+    }
+
+    for statisticsOn in [false, true] {
+        Benchmark("Anonymize 1k lines, statistics \(statisticsOn ? "on" : "off") (k events)") { benchmark in
+            let anonymizer = try LogAnonymizer(key: corpus.key)
+            if statisticsOn { anonymizer.statistics = StatsRecorder(store: DiscardingStatsStore(), keys: corpus.keys) { 0 } }
+            let output = OutputBuffer(capacity: 1 << 20)
+            for iteration in benchmark.scaledIterations {
+                corpus.withThousandLines(iteration) { lines in
+                    output.removeAll()
+                    anonymizer.anonymize(lines, into: output)
+                    blackHole(output.count)
+                }
+            }
+        }
+    }
+
     Benchmark("HMAC-SHA256 of a 16-byte address (keyed once)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let mac = HMACSHA256(key: corpus.key)
         var address = (UInt64(0x0000_FFFF_C000_0200), UInt64(0))
@@ -148,7 +178,10 @@ final class StageCorpus: @unchecked Sendable {
     /// Chunk boundaries, each at a line end, about one MiB apart.
     let chunkStarts: [Int]
     let gzipMembers: [[UInt8]]
+    /// Starts of runs of 1,000 lines.
+    let thousandLineStarts: [Int]
     let key = SecretKey(bytes: (0..<32).map { UInt8($0) })!
+    var keys: KeyRecord { KeyRecord(mode: .hmac, rotation: .none, epoch: 0, key: key) }
 
     private init() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -172,6 +205,13 @@ final class StageCorpus: @unchecked Sendable {
             position += Self.chunkSize
         }
         chunkStarts = starts
+        var lineStarts = [0]
+        var lines = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            lines += 1
+            if lines % 1000 == 0 { lineStarts.append(index + 1) }
+        }
+        thousandLineStarts = lineStarts
         var members: [[UInt8]] = []
         for index in 0..<min(16, starts.count - 1) {
             let sink = CountingSink(keeping: true)
@@ -225,6 +265,24 @@ struct ModeSamples: Sendable {
                 blackHole(pseudonymizer.writePseudonym(for: addresses[iteration & (Self.count - 1)], into: text))
             }
         }
+    }
+}
+
+extension StageCorpus {
+    func withThousandLines<Result>(_ iteration: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let index = iteration % (thousandLineStarts.count - 1)
+        return try bytes.withUnsafeBytes {
+            try body(UnsafeRawBufferPointer(rebasing: $0[thousandLineStarts[index]..<thousandLineStarts[index + 1]]))
+        }
+    }
+}
+
+/// A stats store that keeps nothing: measures recording without the database.
+final class DiscardingStatsStore: StatsStore {
+    func ledgerEntry(for segment: [UInt8]) throws(AnonLogError) -> LedgerEntry? { nil }
+    func commit(_ batch: StatsBatch, updates: [LedgerUpdate]) throws(AnonLogError) -> Bool {
+        blackHole(batch)
+        return true
     }
 }
 

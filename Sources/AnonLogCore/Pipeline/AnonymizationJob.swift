@@ -73,13 +73,15 @@ public enum AnonymizationJob {
     ///   - destination: Where the lines go.
     ///   - keys: The key file's contents: mode, rotation and the oldest retained epoch's key.
     ///   - options: Formats, shapes and limits.
+    ///   - statistics: Records statistics from the same pass, or `nil`.
     /// - Returns: What was done and what failed.
     public static func run(
         inputs: [String],
         destination: OutputDestination,
         keys: KeyRecord,
         options: AnonymizationOptions = AnonymizationOptions(),
-        direction: TransformDirection = .anonymize
+        direction: TransformDirection = .anonymize,
+        statistics: StatsRecorder? = nil
     ) -> AnonymizationReport {
         var report = AnonymizationReport()
         let inputs = inputs.isEmpty ? ["-"] : inputs
@@ -89,7 +91,8 @@ public enum AnonymizationJob {
             output = try JobOutput(destination)
             let builder = LineRewriterBuilder(
                 keys: keys, options: options, direction: direction, now: Int64(time(nil)),
-                count: options.threads ?? ProcessorCount.online, gzipLevel: output.isCompressed ? options.gzipLevel : nil)
+                count: options.threads ?? ProcessorCount.online, gzipLevel: output.isCompressed ? options.gzipLevel : nil,
+                statistics: direction == .anonymize ? statistics : nil)
             pipeline = try ModeDispatch.withFactory(mode: keys.mode, direction: direction, options: options, builder)
         } catch {
             report.fatalError = error
@@ -104,6 +107,8 @@ public enum AnonymizationJob {
             do throws(AnonLogError) {
                 let input = try OpenedInput.open(path: path)
                 if path == "-" { readStandardInput = true }
+                statistics?.beginInput(named: path, isLive: input.source.isLive)
+                defer { statistics?.finishInput() }
                 do throws(StreamFailure) {
                     try pipeline.run(input.source, into: output.sink)
                 } catch {

@@ -23,6 +23,8 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     private let chunkSize: Int
     private let maximumLineLength: Int
     private let chunks: [PipelineChunk]
+    /// A rewriter that only hands lines to the statistics, in order, on the writer thread.
+    private let statisticsLane: LineAnonymizer<Pseudonymizer>?
 
     /// - Parameters:
     ///   - workers: One line rewriter per worker thread (at least one).
@@ -31,7 +33,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     ///   - maximumLineLength: The longest line held whole; longer ones go in pieces.
     init(
         workers: [LineAnonymizer<Pseudonymizer>], gzipLevel: Int?, chunkSize: Int = 1 << 20,
-        maximumLineLength: Int = 64 << 20
+        maximumLineLength: Int = 64 << 20, statisticsLane: LineAnonymizer<Pseudonymizer>? = nil
     ) throws(AnonLogError) {
         precondition(!workers.isEmpty, "a pipeline needs a worker")
         self.workers = workers
@@ -40,6 +42,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         self.encoders = encoders
         self.chunkSize = chunkSize
         self.maximumLineLength = max(maximumLineLength, chunkSize)
+        self.statisticsLane = statisticsLane
         // Enough chunks for every worker to hold one while the reader fills one and the writer
         // drains one or two.
         self.chunks = (0..<(workers.count * 2 + 2)).map { _ in PipelineChunk(capacity: chunkSize) }
@@ -60,9 +63,10 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         let state = PipelineState(chunks: chunks)
         let live = source.isLive
         let sinkBox = UncheckedBox(sink)
+        let laneBox = UncheckedBox(statisticsLane)
         let writer = WorkerThread { [state] in
             WorkerThread.blockStopSignals()
-            Self.write(state: state, sink: sinkBox.value, live: live)
+            Self.write(state: state, sink: sinkBox.value, live: live, statistics: laneBox.value)
         }
         let threads = workers.indices.map { index in
             let worker = UncheckedBox(workers[index])
@@ -173,8 +177,9 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
 
     // MARK: - Writer
 
-    private static func write(state: PipelineState, sink: any ByteSink, live: Bool) {
+    private static func write(state: PipelineState, sink: any ByteSink, live: Bool, statistics: LineAnonymizer<Pseudonymizer>?) {
         while let chunk = state.takeNextCompletedChunk() {
+            if let statistics, case .lines = chunk.kind { statistics.observe(lines: chunk.inputBytes) }
             if state.outputFailure == nil {
                 let bytes = chunk.encoded.count > 0 ? chunk.encoded.bytes : chunk.output.bytes
                 do {

@@ -35,6 +35,29 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private let fallbackEpoch: Int64
     /// What has been done so far.
     var counts = AnonymizationCounts()
+    /// Statistics: sees each line, its fields and its epoch before the addresses are replaced.
+    var statistics: StatsRecorder?
+
+    /// Hands every line of `chunk` to ``statistics`` without rewriting anything: the pipeline's
+    /// statistics lane, which sees the lines in order on one thread while the workers rewrite
+    /// them in parallel.
+    func observe(lines chunk: UnsafeRawBufferPointer) {
+        guard let statistics, let base = chunk.baseAddress else { return }
+        var lineStart = 0
+        while lineStart < chunk.count {
+            let lineEnd: Int
+            if let newline = memchr(base + lineStart, 0x0A, chunk.count - lineStart) {
+                lineEnd = base.distance(to: UnsafeRawPointer(newline))
+            } else {
+                lineEnd = chunk.count
+            }
+            let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
+            let fields = recognizer.recognize(line)
+            let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            statistics.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
+            lineStart = lineEnd + 1
+        }
+    }
 
     init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, policy: LineRewritePolicy, now: Int64) {
         self.epochs = epochs
@@ -79,6 +102,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
             let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             planReplacements(in: line, fields: fields)
             anonymize(line: line, epoch: epoch, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }

@@ -50,4 +50,11 @@ public final class LogAnonymizer {
 
     /// What has been done so far.
     public var counts: AnonymizationCounts { lines.counts }
+
+    /// Records statistics from the lines anonymized, before their addresses are replaced
+    /// (`nil`, the default, records none).
+    public var statistics: StatsRecorder? {
+        get { lines.statistics }
+        set { lines.statistics = newValue }
+    }
 }

@@ -50,6 +50,7 @@ protocol LineRewriting: AnyObject {
     func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer)
     var counts: AnonymizationCounts { get }
     var keyingError: AnonLogError? { get }
+    var statistics: StatsRecorder? { get set }
 }
 
 extension LineAnonymizer: LineRewriting {}
@@ -75,6 +76,8 @@ struct LineRewriterBuilder: PseudonymizerConsumer {
     let count: Int
     /// Compress the pipeline's output into gzip members at this level.
     let gzipLevel: Int?
+    /// Records statistics from the lines, in order, on the pipeline's writer thread.
+    var statistics: StatsRecorder?
 
     func rewriter<Pseudonymizer: AddressPseudonymizer>(
         _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
@@ -89,7 +92,13 @@ struct LineRewriterBuilder: PseudonymizerConsumer {
         _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
     ) throws(AnonLogError) -> any PipelineRunning {
         let workers = (0..<max(1, count)).map { _ in rewriter(factory) }
-        return try ChunkPipeline(workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength)
+        var lane: LineAnonymizer<Pseudonymizer>?
+        if let statistics {
+            lane = rewriter(factory)
+            lane?.statistics = statistics
+        }
+        return try ChunkPipeline(
+            workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength, statisticsLane: lane)
     }
 }
 

@@ -108,6 +108,8 @@ struct AnonymizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the summary as JSON to this file.", valueName: "path"))
     var summaryJson: String?
 
+    @OptionGroup(title: "Statistics") var statistics: StatsRecordingOptions
+
     func validate() throws {
         if append && output == nil {
             throw ValidationError("--append needs -o PATH")
@@ -155,9 +157,11 @@ struct AnonymizeCommand: ParsableCommand {
         }
         let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
 
-        let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options)
+        let recording = try statistics.makeRecorder(keys: record)
+        let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options, statistics: recording?.recorder)
 
         let closedPipe = report.fatalError?.code == .outputClosed
+        let statisticsStatus = recording.map { statistics.finish($0.recorder, path: $0.path, quiet: quiet || closedPipe) } ?? 0
         for error in report.errors where error.code != .outputClosed {
             StandardError.report(error)
         }
@@ -173,6 +177,7 @@ struct AnonymizeCommand: ParsableCommand {
             }
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        if statisticsStatus != 0 { throw ExitCode(statisticsStatus) }
     }
 }
 

@@ -23,13 +23,21 @@ struct AnonlogBinary {
         var outputText: String { String(decoding: output, as: UTF8.self) }
     }
 
+    /// The environment of a run: this process's, without a key file, with a scratch state
+    /// directory (statistics are recorded by default: keep them out of the user's own store).
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "ANONLOG_KEY_FILE")
+        environment["XDG_STATE_HOME"] = scratchState
+        return environment
+    }
+
     /// Runs anonlog with `arguments`, feeding `input` on standard input.
     static func run(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        var processEnvironment = ProcessInfo.processInfo.environment
-        processEnvironment.removeValue(forKey: "ANONLOG_KEY_FILE")
+        var processEnvironment = Self.environment
         for (name, value) in environment { processEnvironment[name] = value }
         process.environment = processEnvironment
         let standardInput = Pipe()
@@ -48,6 +56,10 @@ struct AnonlogBinary {
         return Result(status: process.terminationStatus, output: output, error: String(decoding: error, as: UTF8.self))
     }
 }
+
+/// A state directory for runs that do not choose one, so default statistics never reach the
+/// store of the user who runs the tests.
+private let scratchState = FileManager.default.temporaryDirectory.appendingPathComponent("anonlog-e2e-state-\(getpid())").path
 
 /// Drains standard output and standard error on background threads.
 final class CollectedOutput: @unchecked Sendable {

@@ -10,6 +10,7 @@ final class LiveChild {
     init(arguments: [String]) throws {
         process.executableURL = AnonlogBinary.url
         process.arguments = arguments
+        process.environment = AnonlogBinary.environment
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

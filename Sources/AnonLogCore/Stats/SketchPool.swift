@@ -1,0 +1,49 @@
+/// A fixed number of HyperLogLog sketches of one precision in one allocation, addressed by slot:
+/// the per-row sketches of top tables (clients per path, per network, per bot).
+final class SketchPool {
+    let precision: Int
+    let count: Int
+    private let registerCount: Int
+    private let storage: UnsafeMutablePointer<UInt8>
+    private var used: [Bool]
+
+    init(count: Int, precision: Int) {
+        self.precision = precision
+        self.count = count
+        registerCount = 1 << precision
+        storage = .allocate(capacity: count * registerCount)
+        storage.initialize(repeating: 0, count: count * registerCount)
+        used = [Bool](repeating: false, count: count)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Adds a hash to the sketch in `slot`.
+    @inline(__always)
+    func insert(_ hash: UInt64, into slot: Int) {
+        used[slot] = true
+        HyperLogLog.insert(hash: hash, into: storage + slot * registerCount, precision: precision)
+    }
+
+    /// Empties the sketch in `slot`.
+    func clear(_ slot: Int) {
+        guard used[slot] else { return }
+        (storage + slot * registerCount).update(repeating: 0, count: registerCount)
+        used[slot] = false
+    }
+
+    /// Empties every sketch.
+    func clearAll() {
+        for slot in 0..<count where used[slot] { clear(slot) }
+    }
+
+    /// The sketch in `slot` as stored bytes.
+    func serialized(_ slot: Int) -> [UInt8] {
+        HyperLogLog.serialize(registers: storage + slot * registerCount, precision: precision)
+    }
+
+    /// The estimate of the sketch in `slot`.
+    func estimate(_ slot: Int) -> Double {
+        HyperLogLog.estimate(registers: storage + slot * registerCount, precision: precision)
+    }
+}
