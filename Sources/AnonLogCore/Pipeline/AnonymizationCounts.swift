@@ -21,6 +21,15 @@ public struct AnonymizationCounts: Sendable, Equatable {
     public var linesWithoutTime = 0
     /// Lines whose epoch key was shredded: their addresses and session ids were redacted.
     public var linesInShreddedEpochs = 0
+    /// Records dropped because their own time is older than the stream window.
+    public var recordsDroppedByAge = 0
+    /// Chat lines of sessions without a message, dropped when the session went idle, the input
+    /// ended or the session was evicted at the cap.
+    public var chatLinesDropped = 0
+    /// Chat sessions without a message dropped when idle for the window or at the input's end.
+    public var chatSessionsDropped = 0
+    /// Chat sessions evicted because the cap on open sessions or held bytes was reached.
+    public var chatSessionsEvicted = 0
     /// Bytes read, after decompression.
     public var bytesIn = 0
     /// Bytes written, before compression.
@@ -66,6 +75,10 @@ public struct AnonymizationCounts: Sendable, Equatable {
         oversizedLines = -oversizedLines
         linesWithoutTime = -linesWithoutTime
         linesInShreddedEpochs = -linesInShreddedEpochs
+        recordsDroppedByAge = -recordsDroppedByAge
+        chatLinesDropped = -chatLinesDropped
+        chatSessionsDropped = -chatSessionsDropped
+        chatSessionsEvicted = -chatSessionsEvicted
         bytesIn = -bytesIn
         bytesOut = -bytesOut
         for index in formatLineCounts.indices { formatLineCounts[index] = -formatLineCounts[index] }
@@ -83,6 +96,10 @@ public struct AnonymizationCounts: Sendable, Equatable {
         oversizedLines += other.oversizedLines
         linesWithoutTime += other.linesWithoutTime
         linesInShreddedEpochs += other.linesInShreddedEpochs
+        recordsDroppedByAge += other.recordsDroppedByAge
+        chatLinesDropped += other.chatLinesDropped
+        chatSessionsDropped += other.chatSessionsDropped
+        chatSessionsEvicted += other.chatSessionsEvicted
         bytesIn += other.bytesIn
         bytesOut += other.bytesOut
         for index in formatLineCounts.indices { formatLineCounts[index] += other.formatLineCounts[index] }

@@ -46,6 +46,8 @@ public struct AnonymizationOptions: Sendable {
     public var gzipLevel = 3
     /// Worker threads; `nil` for one per core.
     public var threads: Int?
+    /// Retention windows applied to the stream: records too old, chat sessions without messages.
+    public var windows = StreamWindows()
 
     public init() {}
 }

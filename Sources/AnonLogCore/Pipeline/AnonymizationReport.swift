@@ -54,6 +54,11 @@ public struct AnonymizationReport: Sendable {
         if total.oversizedLines > 0 { parts.append("\(total.oversizedLines) oversized") }
         if total.linesInShreddedEpochs > 0 { parts.append("\(total.linesInShreddedEpochs) in shredded epochs (redacted)") }
         if total.linesWithoutTime > 0 { parts.append("\(total.linesWithoutTime) without a time") }
+        if total.recordsDroppedByAge > 0 { parts.append("\(total.recordsDroppedByAge) older than the window dropped") }
+        if total.chatLinesDropped > 0 || total.chatSessionsEvicted > 0 {
+            parts.append("\(total.chatLinesDropped) chat lines of \(total.chatSessionsDropped) sessions without messages dropped")
+            if total.chatSessionsEvicted > 0 { parts.append("\(total.chatSessionsEvicted) sessions evicted at the cap") }
+        }
         parts.append("\(total.bytesIn) bytes in, \(total.bytesOut) out")
         let failed = inputs.filter { $0.error != nil }.count
         let inputsText = inputs.count == 1 ? "1 input" : "\(inputs.count) inputs"
@@ -73,7 +78,7 @@ public struct AnonymizationReport: Sendable {
         return report.text + "\n"
     }
 
-    private static func members(of counts: AnonymizationCounts) -> [(String, JSONValue)] {
+    static func members(of counts: AnonymizationCounts) -> [(String, JSONValue)] {
         [
             ("lines", .int(counts.lines)),
             ("addresses_replaced", .int(counts.addressesReplaced)),
@@ -85,6 +90,10 @@ public struct AnonymizationReport: Sendable {
             ("oversized_lines", .int(counts.oversizedLines)),
             ("lines_without_time", .int(counts.linesWithoutTime)),
             ("lines_in_shredded_epochs", .int(counts.linesInShreddedEpochs)),
+            ("records_dropped_by_age", .int(counts.recordsDroppedByAge)),
+            ("chat_lines_dropped", .int(counts.chatLinesDropped)),
+            ("chat_sessions_dropped", .int(counts.chatSessionsDropped)),
+            ("chat_sessions_evicted", .int(counts.chatSessionsEvicted)),
             ("bytes_in", .int(counts.bytesIn)),
             ("bytes_out", .int(counts.bytesOut)),
             ("lines_by_format", .object(LogFormat.allCases.map { ($0.rawValue, .int(counts.linesByFormat[$0] ?? 0)) })),

@@ -25,15 +25,20 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     private let chunks: [PipelineChunk]
     /// A rewriter that only hands lines to the statistics, in order, on the writer thread.
     private let statisticsLane: LineAnonymizer<Pseudonymizer>?
+    /// The writer's in-order work (chat session window, tally), when asked for.
+    private let ordered: OrderedOutputStage?
 
     /// - Parameters:
     ///   - workers: One line rewriter per worker thread (at least one).
     ///   - gzipLevel: Compress the output into gzip members at this level, or `nil` for plain.
     ///   - chunkSize: The size of a chunk; lines longer than it grow their chunk.
     ///   - maximumLineLength: The longest line held whole; longer ones go in pieces.
+    ///   - windows: Stream windows; a chat window runs in order on the writer thread.
+    ///   - tallying: Whether to tally the bytes written (see ``tally``).
     init(
         workers: [LineAnonymizer<Pseudonymizer>], gzipLevel: Int?, chunkSize: Int = 1 << 20,
-        maximumLineLength: Int = 64 << 20, statisticsLane: LineAnonymizer<Pseudonymizer>? = nil
+        maximumLineLength: Int = 64 << 20, statisticsLane: LineAnonymizer<Pseudonymizer>? = nil,
+        windows: StreamWindows? = nil, tallying: Bool = false
     ) throws(AnonLogError) {
         precondition(!workers.isEmpty, "a pipeline needs a worker")
         self.workers = workers
@@ -46,12 +51,19 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         // Enough chunks for every worker to hold one while the reader fills one and the writer
         // drains one or two.
         self.chunks = (0..<(workers.count * 2 + 2)).map { _ in PipelineChunk(capacity: chunkSize) }
+        ordered = OrderedOutputStage.isNeeded(windows: windows, tallying: tallying)
+            ? try OrderedOutputStage(windows: windows, gzipLevel: gzipLevel, tallying: tallying) : nil
     }
 
-    /// The counts of all workers together.
+    /// The counts of all workers (and of the session window) together.
     var counts: AnonymizationCounts {
-        workers.reduce(into: AnonymizationCounts()) { $0.add($1.counts) }
+        var total = workers.reduce(into: AnonymizationCounts()) { $0.add($1.counts) }
+        if let ordered { total.add(ordered.counts) }
+        return total
     }
+
+    /// The uncompressed bytes written so far, when the pipeline was made with `tallying`.
+    var tally: ContentTally? { ordered?.tally }
 
     /// Anonymizes `source` into `sink` until the input ends or a shutdown is requested.
     ///
@@ -64,9 +76,10 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         let live = source.isLive
         let sinkBox = UncheckedBox(sink)
         let laneBox = UncheckedBox(statisticsLane)
+        let orderedBox = UncheckedBox(ordered)
         let writer = WorkerThread { [state] in
             WorkerThread.blockStopSignals()
-            Self.write(state: state, sink: sinkBox.value, live: live, statistics: laneBox.value)
+            Self.write(state: state, sink: sinkBox.value, live: live, statistics: laneBox.value, ordered: orderedBox.value)
         }
         let threads = workers.indices.map { index in
             let worker = UncheckedBox(workers[index])
@@ -80,6 +93,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         state.finishDispatching()
         for thread in threads { thread.join() }
         writer.join()
+        ordered?.endInput()
 
         if let failure = state.outputFailure { throw .output(failure) }
         do {
@@ -162,13 +176,22 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
                 lines.redact(oversizedRun: input, writingMarker: writesMarker, endsLine: endsLine, into: chunk.output)
             }
             let unterminated = input.count > 0 ? input[input.count - 1] != 0x0A : chunk.endsOversizedLine
+            // Hand the chat lines and the clock to the ordered stage (both empty without one).
+            swap(&chunk.sessionMarks, &lines.sessionMarks)
+            lines.sessionMarks.removeAll(keepingCapacity: true)
+            chunk.latestTime = lines.latestTime
+            lines.latestTime = nil
             if chunk.damaged, unterminated {
                 // After damage the next input follows; do not glue its first line to this one.
                 chunk.output.append(UInt8(ascii: "\n"))
                 lines.counts.bytesOut += 1
+                if let last = chunk.sessionMarks.indices.last, chunk.sessionMarks[last].end == chunk.output.count - 1 {
+                    chunk.sessionMarks[last].end += 1
+                }
             }
-            if let encoder {
-                chunk.encoded.removeAll()
+            chunk.encoded.removeAll()
+            // A chunk with chat lines is filtered in order first; the writer compresses it.
+            if let encoder, chunk.sessionMarks.isEmpty {
                 if chunk.output.count > 0 { encoder.encode(chunk.output.bytes, into: chunk.encoded) }
             }
             state.complete(chunk)
@@ -177,11 +200,13 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
 
     // MARK: - Writer
 
-    private static func write(state: PipelineState, sink: any ByteSink, live: Bool, statistics: LineAnonymizer<Pseudonymizer>?) {
+    private static func write(
+        state: PipelineState, sink: any ByteSink, live: Bool, statistics: LineAnonymizer<Pseudonymizer>?, ordered: OrderedOutputStage?
+    ) {
         while let chunk = state.takeNextCompletedChunk() {
             if let statistics, case .lines = chunk.kind { statistics.observe(lines: chunk.inputBytes) }
             if state.outputFailure == nil {
-                let bytes = chunk.encoded.count > 0 ? chunk.encoded.bytes : chunk.output.bytes
+                let bytes = ordered?.bytes(for: chunk) ?? (chunk.encoded.count > 0 ? chunk.encoded.bytes : chunk.output.bytes)
                 do {
                     if bytes.count > 0 { try sink.write(bytes) }
                     if live { try sink.flush() }

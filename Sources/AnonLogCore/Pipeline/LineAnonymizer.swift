@@ -53,19 +53,42 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             }
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
-            let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            let epoch = epochs.epoch(epochIndex(time: rotation == .none ? nil : recordTime(of: line, fields: fields)))
             statistics.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             lineStart = lineEnd + 1
         }
     }
 
-    init(epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, policy: LineRewritePolicy, now: Int64) {
+    // MARK: Stream windows (see StreamWindows); all unused when no window applies.
+
+    /// Records before this time are dropped here, in parallel; `nil` keeps them all.
+    private let recordCutoff: Int64?
+    /// Whether chat lines are marked for the ordered session stage.
+    private let marksSessions: Bool
+    /// Whether each line's time is read (for epochs or windows).
+    private let readsTime: Bool
+    /// The chat lines of the last chunk, for the session stage; the pipeline takes them.
+    var sessionMarks: [SessionLineMark] = []
+    /// The latest record time of the last chunk; the pipeline takes it.
+    var latestTime: Int64?
+
+    /// - Parameters:
+    ///   - windows: The stream windows: the age cut-off is applied here, and with a chat window
+    ///     chat lines are marked in ``sessionMarks`` (only a pipeline, which has the ordered
+    ///     stage, should ask for that).
+    init(
+        epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, policy: LineRewritePolicy, now: Int64,
+        windows: StreamWindows? = nil, marksSessions: Bool = false
+    ) {
         self.epochs = epochs
         self.rotation = epochs.record.rotation
         self.recognizer = recognizer
         self.policy = policy
         self.keepsNothing = policy.keep.isEmpty
         self.fallbackEpoch = epochs.record.rotation.epoch(at: now)
+        self.recordCutoff = windows?.recordCutoff
+        self.marksSessions = marksSessions && windows?.chatIdleSeconds != nil
+        self.readsTime = epochs.record.rotation != .none || recordCutoff != nil || self.marksSessions
     }
 
     /// The first error met while keying an epoch, if any (its lines were redacted).
@@ -101,36 +124,63 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
-            let epoch = epochs.epoch(epochIndex(of: line, fields: fields))
+            let time = readsTime ? recordTime(of: line, fields: fields) : nil
+            if let recordCutoff, let time, time < recordCutoff {
+                counts.recordsDroppedByAge += 1
+                lineStart = lineEnd + 1
+                continue
+            }
+            let lineOutputStart = output.count
+            let epoch = epochs.epoch(epochIndex(time: time))
             statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             planReplacements(in: line, fields: fields)
             anonymize(line: line, epoch: epoch, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
+            if marksSessions { mark(line, fields: fields, time: time, output: lineOutputStart..<output.count) }
             lineStart = lineEnd + 1
         }
         counts.bytesIn += chunk.count
         counts.bytesOut += output.count - outputStart
     }
 
+    /// The record's own time (Unix seconds), if it has one.
+    @inline(__always)
+    private func recordTime(of line: UnsafeRawBufferPointer, fields: LineFields?) -> Int64? {
+        guard let fields, let range = fields.time else { return nil }
+        let text = UnsafeRawBufferPointer(rebasing: line[range])
+        switch fields.format {
+        case .common, .combined, .vhostCombined: return LogTimestamp.parseCommonLog(text)
+        case .nginxJSON, .chatJSON: return LogTimestamp.parseISO8601(text)
+        }
+    }
+
     /// The key epoch of a line: from its own time, else the last time seen.
     @inline(__always)
-    private func epochIndex(of line: UnsafeRawBufferPointer, fields: LineFields?) -> Int64 {
+    private func epochIndex(time: Int64?) -> Int64 {
         guard rotation != .none else { return 0 }
-        if let fields, let range = fields.time {
-            let text = UnsafeRawBufferPointer(rebasing: line[range])
-            let seconds: Int64?
-            switch fields.format {
-            case .common, .combined, .vhostCombined: seconds = LogTimestamp.parseCommonLog(text)
-            case .nginxJSON, .chatJSON: seconds = LogTimestamp.parseISO8601(text)
-            }
-            if let seconds {
-                let epoch = rotation.epoch(at: seconds)
-                lastEpoch = epoch
-                return epoch
-            }
+        if let time {
+            let epoch = rotation.epoch(at: time)
+            lastEpoch = epoch
+            return epoch
         }
         counts.linesWithoutTime += 1
         return lastEpoch ?? fallbackEpoch
+    }
+
+    /// Tells the session stage about a chat line with a session id; notes the latest time.
+    private func mark(_ line: UnsafeRawBufferPointer, fields: LineFields?, time: Int64?, output: Range<Int>) {
+        if let time, time > latestTime ?? .min { latestTime = time }
+        guard let fields, fields.format == .chatJSON, let session = fields.sessionID else { return }
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: line[session]))
+        var isMessage = false
+        if let event = fields.event {
+            let name = UnsafeRawBufferPointer(rebasing: line[event])
+            isMessage = name.count >= 7 && (0...(name.count - 7)).contains { start in
+                name[start] | 0x20 == UInt8(ascii: "m") && "message".utf8.enumerated().allSatisfy { name[start + $0.offset] | 0x20 == $0.element }
+            }
+        }
+        sessionMarks.append(SessionLineMark(start: output.lowerBound, end: output.upperBound, time: time, session: hasher.finalize(), isMessage: isMessage))
     }
 
     /// Anonymizes a piece of a line too long to hold, without recognising its format.

@@ -59,6 +59,7 @@ extension LineAnonymizer: LineRewriting {}
 protocol PipelineRunning: AnyObject {
     func run(_ source: any ByteSource, into sink: any ByteSink) throws(StreamFailure)
     var counts: AnonymizationCounts { get }
+    var tally: ContentTally? { get }
     var keyingError: AnonLogError? { get }
 }
 
@@ -78,27 +79,34 @@ struct LineRewriterBuilder: PseudonymizerConsumer {
     let gzipLevel: Int?
     /// Records statistics from the lines, in order, on the pipeline's writer thread.
     var statistics: StatsRecorder?
+    /// Whether the pipeline tallies the bytes it writes (the archive verifies them).
+    var tallying = false
 
+    /// - Parameter marksSessions: Whether the rewriter marks chat lines for an ordered session
+    ///   stage (a pipeline's; the in-memory anonymizer has none).
     func rewriter<Pseudonymizer: AddressPseudonymizer>(
-        _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
+        _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory, marksSessions: Bool = false
     ) -> LineAnonymizer<Pseudonymizer> {
         let policy = LineRewritePolicy(options: options, direction: direction)
         let epochs = EpochPseudonyms<Pseudonymizer>(
             record: keys, pseudonymizeIdentifiers: !policy.identifiers.isEmpty, makePseudonymizer: factory)
-        return LineAnonymizer(epochs: epochs, recognizer: FormatRecognizer(forcedFormat: options.forcedFormat), policy: policy, now: now)
+        return LineAnonymizer(
+            epochs: epochs, recognizer: FormatRecognizer(forcedFormat: options.forcedFormat), policy: policy, now: now,
+            windows: options.windows.isActive ? options.windows : nil, marksSessions: marksSessions)
     }
 
     func consume<Pseudonymizer: AddressPseudonymizer>(
         _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
     ) throws(AnonLogError) -> any PipelineRunning {
-        let workers = (0..<max(1, count)).map { _ in rewriter(factory) }
+        let workers = (0..<max(1, count)).map { _ in rewriter(factory, marksSessions: true) }
         var lane: LineAnonymizer<Pseudonymizer>?
         if let statistics {
             lane = rewriter(factory)
             lane?.statistics = statistics
         }
         return try ChunkPipeline(
-            workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength, statisticsLane: lane)
+            workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength, statisticsLane: lane,
+            windows: options.windows.isActive ? options.windows : nil, tallying: tallying)
     }
 }
 

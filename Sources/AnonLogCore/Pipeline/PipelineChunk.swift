@@ -24,6 +24,10 @@ final class PipelineChunk: @unchecked Sendable {
     let output = OutputBuffer(capacity: 1 << 20)
     /// The output as a gzip member, when the output is compressed.
     let encoded = OutputBuffer(capacity: 1 << 16)
+    /// Its chat lines, for the ordered session stage (empty without a chat window).
+    var sessionMarks: [SessionLineMark] = []
+    /// The latest record time in it, when a chat window needs the clock.
+    var latestTime: Int64?
 
     // @unchecked Sendable: a chunk is owned by one thread at a time (reader, a worker, the
     // writer), handed over under the pipeline's lock.

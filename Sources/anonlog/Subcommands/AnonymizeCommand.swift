@@ -110,6 +110,8 @@ struct AnonymizeCommand: ParsableCommand {
 
     @OptionGroup(title: "Statistics") var statistics: StatsRecordingOptions
 
+    @OptionGroup(title: "Retention windows") var windows: StreamWindowOptions
+
     func validate() throws {
         if append && output == nil {
             throw ValidationError("--append needs -o PATH")
@@ -155,6 +157,7 @@ struct AnonymizeCommand: ParsableCommand {
         for network in keep {
             try reportingErrors { () throws(AnonLogError) in try options.keep.add(network) }
         }
+        try reportingErrors { () throws(AnonLogError) in try windows.apply(to: &options, now: Int64(Date().timeIntervalSince1970)) }
         let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
 
         let recording = try statistics.makeRecorder(keys: record)

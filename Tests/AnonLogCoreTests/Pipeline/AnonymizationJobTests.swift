@@ -209,6 +209,7 @@ struct AnonymizationJobTests {
             "lines", "addresses_replaced", "redactions", "identifiers_replaced", "unknown_format_lines",
             "oversized_lines", "bytes_in", "bytes_out", "lines_by_format", "text_scrubbed", "addresses_kept",
             "lines_without_time", "lines_in_shredded_epochs",
+            "records_dropped_by_age", "chat_lines_dropped", "chat_sessions_dropped", "chat_sessions_evicted",
         ]
         #expect(Set(object.keys) == countKeys.union(["exit_status", "interrupted_by_signal", "inputs", "error"]))
         #expect(object["exit_status"] as? Int == 66)
