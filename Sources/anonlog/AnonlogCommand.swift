@@ -11,7 +11,10 @@ struct AnonlogCommand: ParsableCommand {
             or to -o PATH. Run 'anonlog help anonymize' for its options.
             """,
         version: AnonLogVersion.current,
-        subcommands: [AnonymizeCommand.self, KeyCommand.self, LookupCommand.self, DecryptCommand.self, StatsCommand.self],
+        subcommands: [
+            AnonymizeCommand.self, KeyCommand.self, LookupCommand.self, DecryptCommand.self, StatsCommand.self, ArchiveCommand.self,
+            RetentionCommand.self,
+        ],
         defaultSubcommand: AnonymizeCommand.self
     )
 }

@@ -43,5 +43,23 @@ public struct ContentTally: Sendable, Equatable, CustomStringConvertible {
         endsInLineFeed = buffer[buffer.count - 1] == 0x0A
     }
 
-    public var description: String { "\(lines) lines, \(bytes) bytes, crc32 \(String(crc32, radix: 16))" }
+    public var description: String { summary.description }
+
+    /// What a tally found, as stored.
+    public struct Summary: Sendable, Equatable, CustomStringConvertible {
+        public var lines: Int
+        public var bytes: Int
+        public var crc32: UInt32
+
+        public init(lines: Int, bytes: Int, crc32: UInt32) {
+            self.lines = lines
+            self.bytes = bytes
+            self.crc32 = crc32
+        }
+
+        public var description: String { "\(lines) lines, \(bytes) bytes, crc32 \(String(crc32, radix: 16))" }
+    }
+
+    /// The line count, size and checksum.
+    public var summary: Summary { Summary(lines: lines, bytes: bytes, crc32: crc32) }
 }

@@ -35,6 +35,13 @@ enum ArchiveFileSystem {
             isRegularFile: kind == S_IFREG, isDirectory: kind == S_IFDIR)
     }
 
+    /// The absolute path with symbolic links resolved, or `nil` when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Whether anything has the name `path`.
     static func exists(_ path: String) -> Bool { status(path) != nil }
 

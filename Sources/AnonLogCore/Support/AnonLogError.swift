@@ -7,7 +7,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; decides the exit status.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: Hashable, Sendable {
-            case usage, dataError, noInput, cannotCreateOutput, ioError, outputClosed, permission, configuration
+            case usage, dataError, noInput, cannotCreateOutput, ioError, outputClosed, permission, configuration, busy
         }
         fileprivate let value: Value
 
@@ -27,6 +27,8 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
         public static let permission = Code(value: .permission)
         /// A key or configuration file holds something that is not valid.
         public static let configuration = Code(value: .configuration)
+        /// Another process holds what this one needs (an archive run's lock); try again later.
+        public static let busy = Code(value: .busy)
 
         public var description: String {
             switch value {
@@ -38,6 +40,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
             case .outputClosed: "output closed"
             case .permission: "permission"
             case .configuration: "configuration"
+            case .busy: "busy"
             }
         }
 
@@ -53,6 +56,7 @@ public struct AnonLogError: Error, Sendable, CustomStringConvertible {
             case .outputClosed: 141  // what a shell reports for a process ended by SIGPIPE
             case .permission: 77
             case .configuration: 78
+            case .busy: 75  // EX_TEMPFAIL
             }
         }
     }

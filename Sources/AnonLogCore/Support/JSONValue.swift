@@ -3,6 +3,8 @@ enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A non-negative decimal, written with three digits after the point (seconds).
+    case milli(Double)
     case string(String)
     case array([JSONValue])
     /// Members in the order they are written.
@@ -28,6 +30,10 @@ enum JSONValue: Sendable, Equatable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
+        case .milli(let value):
+            let thousandths = Int((max(0, value) * 1000).rounded())
+            let fraction = String(thousandths % 1000)
+            output += "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
         case .string(let value): output += Self.quoted(value)
         case .array(let elements):
             output += "["

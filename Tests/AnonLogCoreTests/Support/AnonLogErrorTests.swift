@@ -13,7 +13,7 @@ struct AnonLogErrorTests {
     }
 
     @Test func everyCodeHasADistinctExitStatus() {
-        let codes: [AnonLogError.Code] = [.usage, .dataError, .noInput, .cannotCreateOutput, .ioError, .outputClosed, .permission, .configuration]
+        let codes: [AnonLogError.Code] = [.usage, .dataError, .noInput, .cannotCreateOutput, .ioError, .outputClosed, .permission, .configuration, .busy]
         #expect(Set(codes.map(\.exitStatus)).count == codes.count)
         #expect(!codes.contains { $0.exitStatus == 0 || $0.exitStatus == 1 })
     }
