@@ -21,8 +21,8 @@ struct ArchiveCommand: ParsableCommand {
 
             EXIT STATUS
               0    everything succeeded
-              2    partial failure: some files, deletions or statistics failed (reported; the \
-            rest was done; failed raw logs are kept and retried next run)
+              2    partial failure: something failed and was reported; the rest was done
+                   (a raw log that failed is kept and tried again by the next run)
               3    nothing to do
               64   bad arguments
               65   the manifest is damaged
