@@ -23,6 +23,11 @@ enum ArchivePlanner {
         let rawCutoff = policy.window(.rawLogs)?.cutoff(before: now)
 
         if let sourceDirectory = configuration.sourceDirectory {
+            guard !policy.include.isEmpty else {
+                throw AnonLogError(
+                    .configuration, "the policy must list the files to take: [sources] include = [\"access.log.*.gz\"]",
+                    location: .init(path: policy.path))
+            }
             files = try SourceScanner.scan(sourceDirectory, policy: policy, excludingDirectory: configuration.archiveDirectory)
             var assigned = Set<String>()
             for file in files {

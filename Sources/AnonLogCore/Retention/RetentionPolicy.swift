@@ -22,7 +22,8 @@ public struct RetentionPolicy: Sendable {
     // MARK: [sources]
 
     /// Globs of the files to archive, relative to the source directory (`access.log.*.gz`;
-    /// a glob without `/` matches file names in any subdirectory).
+    /// a glob without `/` matches file names in any subdirectory). Required to archive; the
+    /// filter (`anonlog --policy`) only takes the windows.
     public var include: [String]
     /// Globs of files never to archive.
     public var exclude: [String] = []
@@ -102,7 +103,7 @@ public struct RetentionPolicy: Sendable {
     /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/configuration`` and the line.
     public init(parsing text: [UInt8], path: String) throws(AnonLogError) {
         let document = try TOMLDocument(parsing: text, path: path)
-        var reader = Reader(document: document)
+        let reader = Reader(document: document)
         self.init(include: [], path: path)
         let base = path == "-" ? "." : ArchiveFileSystem.parent(of: path)
         func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : ArchiveFileSystem.join(base, value) }
@@ -111,14 +112,23 @@ public struct RetentionPolicy: Sendable {
             throw reader.error("unknown table [\(name)]; expected one of \(Reader.knownTables.map { "[\($0)]" }.joined(separator: ", "))", line)
         }
 
-        guard let include = try reader.strings("sources.include") else {
-            throw AnonLogError(.configuration, "the policy must list the files to take in [sources] include", location: .init(path: path))
+        for unknown in document.entries where !Reader.knownKeys.contains(unknown.key) {
+            let table = unknown.key.split(separator: ".").dropLast().joined(separator: ".")
+            let name = unknown.key.split(separator: ".").last.map(String.init) ?? unknown.key
+            let expected = Reader.knownKeys.filter { $0.hasPrefix(table + ".") }.map { String($0.dropFirst(table.count + 1)) }
+            let hint = expected.isEmpty ? "" : "; expected one of \(expected.joined(separator: ", "))"
+            let place = table.isEmpty ? "outside any table" : "in [\(table)]"
+            throw reader.error("unknown key '\(name)' \(place)\(hint)", unknown.entry.line)
         }
-        guard !include.value.isEmpty else { throw reader.error("include must name at least one glob", include.line) }
-        for glob in include.value where glob.isEmpty || glob.hasPrefix("/") {
-            throw reader.error("include globs are relative to the source directory and not empty", include.line)
+
+        let include = try reader.strings("sources.include")
+        if let include {
+            guard !include.value.isEmpty else { throw reader.error("include must name at least one glob", include.line) }
+            for glob in include.value where glob.isEmpty || glob.hasPrefix("/") {
+                throw reader.error("include globs are relative to the source directory and not empty", include.line)
+            }
+            self.include = include.value
         }
-        self.include = include.value
         exclude = try reader.strings("sources.exclude")?.value ?? []
         live = try reader.strings("sources.live")?.value ?? []
         if let quiet = try reader.duration("sources.quiet_period") { quietPeriod = quiet.value }
@@ -176,17 +186,9 @@ public struct RetentionPolicy: Sendable {
             maximumOpenSessions = Int(sessions.value)
         }
 
-        if let unknown = reader.unread.first {
-            let table = unknown.key.split(separator: ".").dropLast().joined(separator: ".")
-            let name = unknown.key.split(separator: ".").last.map(String.init) ?? unknown.key
-            let expected = Reader.knownKeys.filter { $0.hasPrefix(table + ".") }.map { String($0.dropFirst(table.count + 1)) }
-            let hint = expected.isEmpty ? "" : "; expected one of \(expected.joined(separator: ", "))"
-            let place = table.isEmpty ? "outside any table" : "in [\(table)]"
-            throw reader.error("unknown key '\(name)' \(place)\(hint)", unknown.entry.line)
-        }
     }
 
-    /// Typed access to a document's keys, remembering which were read.
+    /// Typed access to a document's keys.
     private struct Reader {
         static let knownTables = ["sources", "anonymization", "archive", "windows", "stream"]
         static let knownKeys: [String] = [
@@ -197,24 +199,17 @@ public struct RetentionPolicy: Sendable {
         ] + RetentionClass.allCases.map { "windows." + $0.rawValue }
 
         let document: TOMLDocument
-        var read: Set<String> = []
 
         init(document: TOMLDocument) {
             self.document = document
-        }
-
-        /// Entries never asked for: unknown keys.
-        var unread: [(key: String, entry: TOMLDocument.Entry)] {
-            document.entries.filter { !read.contains($0.key) }
         }
 
         func error(_ message: String, _ line: Int) -> AnonLogError {
             AnonLogError(.configuration, message, location: .init(path: document.path, line: line))
         }
 
-        private mutating func entry(_ key: String) -> TOMLDocument.Entry? {
-            read.insert(key)
-            return document[key]
+        private func entry(_ key: String) -> TOMLDocument.Entry? {
+            document[key]
         }
 
         private func mismatch(_ key: String, _ entry: TOMLDocument.Entry, expected: String) -> AnonLogError {
@@ -222,25 +217,25 @@ public struct RetentionPolicy: Sendable {
             return error("\(name) must be \(expected), not \(entry.value.kind)", entry.line)
         }
 
-        mutating func string(_ key: String) throws(AnonLogError) -> (value: String, line: Int)? {
+        func string(_ key: String) throws(AnonLogError) -> (value: String, line: Int)? {
             guard let entry = entry(key) else { return nil }
             guard case .string(let value) = entry.value else { throw mismatch(key, entry, expected: "a string") }
             return (value, entry.line)
         }
 
-        mutating func strings(_ key: String) throws(AnonLogError) -> (value: [String], line: Int)? {
+        func strings(_ key: String) throws(AnonLogError) -> (value: [String], line: Int)? {
             guard let entry = entry(key) else { return nil }
             guard case .strings(let value) = entry.value else { throw mismatch(key, entry, expected: "an array of strings") }
             return (value, entry.line)
         }
 
-        mutating func integer(_ key: String) throws(AnonLogError) -> (value: Int64, line: Int)? {
+        func integer(_ key: String) throws(AnonLogError) -> (value: Int64, line: Int)? {
             guard let entry = entry(key) else { return nil }
             guard case .integer(let value) = entry.value else { throw mismatch(key, entry, expected: "an integer") }
             return (value, entry.line)
         }
 
-        mutating func duration(_ key: String) throws(AnonLogError) -> (value: RetentionDuration, line: Int)? {
+        func duration(_ key: String) throws(AnonLogError) -> (value: RetentionDuration, line: Int)? {
             guard let entry = entry(key) else { return nil }
             let name = key.split(separator: ".").last.map(String.init) ?? key
             guard case .string(let text) = entry.value else {
