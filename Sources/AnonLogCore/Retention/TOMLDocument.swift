@@ -318,7 +318,9 @@ struct TOMLDocument {
                 }
                 elements.append(try string())
                 skipBlankLinesAndComments()
-                if peek() == UInt8(ascii: ",") {
+                if peek() == nil {
+                    throw error("the array is not closed")
+                } else if peek() == UInt8(ascii: ",") {
                     advance()
                 } else if peek() != UInt8(ascii: "]") {
                     throw error("expected ',' or ']' in the array")
