@@ -109,8 +109,13 @@ public enum ArchiveJob {
         for candidate in planned.plan.toArchive where candidate.deleteOnceArchived && done.contains(candidate.relativePath) {
             deletions.append(.init(sourcePath: candidate.sourcePath, relativePath: candidate.relativePath, identity: candidate.identity))
         }
+        // Outputs planned to expire at once (raw logs older than the anonymized-logs window)
+        // exist only if their raw log was archived.
+        var plan = planned.plan
+        let failed = Set(plan.toArchive.filter { !done.contains($0.relativePath) }.map(\.identity))
+        plan.outputExpiries.removeAll { failed.contains($0.identity) }
         RetentionEnforcer.enforce(
-            planned.plan, rawDeletions: deletions, onDisk: Set(planned.files.map { SourceIdentity($0.status) }),
+            plan, rawDeletions: deletions, onDisk: Set(planned.files.map { SourceIdentity($0.status) }),
             state: state, statistics: sink, report: &report)
         report.interruptingSignal = ShutdownRequest.signal
         return report

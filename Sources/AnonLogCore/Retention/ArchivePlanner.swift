@@ -89,6 +89,12 @@ enum ArchivePlanner {
                     outputPath: ArchiveFileSystem.join(configuration.archiveDirectory, entry.output),
                     outputRelativePath: entry.output, identity: entry.identity))
             }
+            // A raw log older than the window is still archived (its statistics may be kept
+            // longer), and its output expires at once.
+            for candidate in plan.toArchive where candidate.identity.modified < cutoff {
+                plan.outputExpiries.append(.init(
+                    outputPath: candidate.outputPath, outputRelativePath: candidate.outputRelativePath, identity: candidate.identity))
+            }
         }
         for statisticsClass in StatisticsClass.allCases {
             if let window = policy.window(statisticsClass.retentionClass) {
