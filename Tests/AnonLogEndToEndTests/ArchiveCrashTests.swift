@@ -9,7 +9,7 @@ import Testing
 /// sends itself SIGKILL the n-th time it reaches the step), and at random moments by the test.
 struct ArchiveCrashTests {
     static let files = 5
-    static let linesPerFile = 8_000
+    static let linesPerFile = 4_000
     static let day: Int64 = 86_400
 
     /// A raw log older than the anonymized-logs window: archived (for its statistics), then its
@@ -223,7 +223,7 @@ struct ArchiveCrashTests {
             let scenario = try Scenario()
             let kills = Int.random(in: 1...3, using: &generator)
             for kill in 0..<kills {
-                try scenario.runAndKill(after: UInt32.random(in: 0...400_000, using: &generator))
+                try scenario.runAndKill(after: UInt32.random(in: 0...300_000, using: &generator))
                 try scenario.checkNothingLostAndNothingPartial("round \(round), kill \(kill)")
             }
             let rerun = try scenario.run()
