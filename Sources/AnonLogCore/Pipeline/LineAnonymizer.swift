@@ -130,7 +130,7 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
                 lineStart = lineEnd + 1
                 continue
             }
-            let lineOutputStart = output.count
+            let lineOutputStart = marksSessions ? output.count : 0
             let epoch = epochs.epoch(epochIndex(time: time))
             statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             planReplacements(in: line, fields: fields)
