@@ -6,7 +6,7 @@
 /// compressed here. Every other chunk passes as the workers made it (compressed in parallel).
 final class OrderedOutputStage {
     let sessions: ChatSessionWindow?
-    private let encoder: GzipMemberEncoder?
+    private let encoder: (any GzipMemberEncoding)?
     private let tallying: Bool
     private let filtered = OutputBuffer(capacity: 1 << 20)
     private let encoded = OutputBuffer(capacity: 1 << 16)
@@ -20,7 +20,7 @@ final class OrderedOutputStage {
     init(windows: StreamWindows?, gzipLevel: Int?, tallying: Bool) throws(AnonLogError) {
         if let windows, let idle = windows.chatIdleSeconds {
             sessions = ChatSessionWindow(idleSeconds: idle, maximumSessions: windows.maximumOpenSessions, maximumHeldBytes: windows.maximumHeldBytes)
-            encoder = try gzipLevel.map { (level) throws(AnonLogError) in try GzipMemberEncoder(level: level) }
+            encoder = try gzipLevel.map { (level) throws(AnonLogError) in try GzipMemberEncoders.make(level: level) }
         } else {
             sessions = nil
             encoder = nil
