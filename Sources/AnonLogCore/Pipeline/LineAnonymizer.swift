@@ -124,13 +124,21 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
-            let time = readsTime ? recordTime(of: line, fields: fields) : nil
+            guard readsTime else {
+                // No rotation and no window: the hot path, without reading the time.
+                planReplacements(in: line, fields: fields)
+                anonymize(line: line, epoch: epochs.epoch(0), into: output)
+                if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
+                lineStart = lineEnd + 1
+                continue
+            }
+            let time = recordTime(of: line, fields: fields)
             if let recordCutoff, let time, time < recordCutoff {
                 counts.recordsDroppedByAge += 1
                 lineStart = lineEnd + 1
                 continue
             }
-            let lineOutputStart = marksSessions ? output.count : 0
+            let lineOutputStart = output.count
             let epoch = epochs.epoch(epochIndex(time: time))
             statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             planReplacements(in: line, fields: fields)
