@@ -54,11 +54,17 @@ struct ArchiveCrashTests {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("anonlog-crash-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var records: [String: [String]] = [:]
+            // Yesterday, so that every record is inside the anonymized-logs window.
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "dd/MMM/yyyy:HH"
+            let hour = formatter.string(from: Date().addingTimeInterval(-86_400))
             let names = (1...ArchiveCrashTests.files).map { "access.log.\($0).gz" } + [ArchiveCrashTests.expiring]
             for name in names {
                 let ids = (0..<ArchiveCrashTests.linesPerFile).map { "\(name)/\($0)" }
                 let text = ids.enumerated().map { index, id in
-                    "198.51.\(index % 200).\(index % 250 + 1) - - [20/Nov/2026:10:\(String(format: "%02d", index % 60)):00 +0000] \"GET /rec/\(id) HTTP/1.1\" 200 \(index) \"-\" \"curl/8\"\n"
+                    "198.51.\(index % 200).\(index % 250 + 1) - - [\(hour):\(String(format: "%02d", index % 60)):00 +0000] \"GET /rec/\(id) HTTP/1.1\" 200 \(index) \"-\" \"curl/8\"\n"
                 }.joined()
                 try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name.dropLast(3)))
                 let gzip = Process()

@@ -254,7 +254,7 @@ struct ArchiveJobTests {
         let fixture = try ArchiveFixture()
         let chat = String(decoding: try Data(contentsOf: RetentionPolicyTests.packageRoot.appendingPathComponent("SampleLogs/chat.jsonl")), as: UTF8.self)
         try fixture.addRawLog("chat.jsonl.1.gz", lines: chat.split(separator: "\n").map(String.init), age: Self.day)
-        let report = ArchiveJob.run(try fixture.configuration(Self.policy + "\nchat_sessions_without_messages = \"30m\"\nanonymized_logs = \"26 months\""))
+        let report = ArchiveJob.run(try fixture.configuration(Self.policy + "\nchat_sessions_without_messages = \"30m\""))
         #expect(report.exitStatus == 0)
         let file = try #require(report.archived.first)
         #expect(file.counts.lines == 1_453 && file.written?.lines == 716)

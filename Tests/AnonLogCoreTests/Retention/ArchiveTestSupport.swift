@@ -17,9 +17,18 @@ final class ArchiveFixture {
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
     }
 
-    /// Web log lines with an address each, unique per `tag`.
+    /// Yesterday, as NCSA logs write times (records stay inside every window the tests set).
+    static let yesterday: String = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss"
+        return formatter.string(from: Date().addingTimeInterval(-86_400)) + " +0000"
+    }()
+
+    /// Web log lines with an address each, unique per `tag`, written yesterday.
     static func webLines(_ tag: String, count: Int) -> [String] {
-        (0..<count).map { "198.51.100.\($0 % 200 + 1) - - [20/Nov/2026:10:00:00 +0000] \"GET /\(tag)/\($0) HTTP/1.1\" 200 \($0) \"-\" \"curl/8\"" }
+        (0..<count).map { "198.51.100.\($0 % 200 + 1) - - [\(yesterday)] \"GET /\(tag)/\($0) HTTP/1.1\" 200 \($0) \"-\" \"curl/8\"" }
     }
 
     /// Writes a raw log (gzip'd unless the name does not end in .gz) modified `age` seconds ago.
