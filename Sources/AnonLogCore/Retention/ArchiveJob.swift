@@ -8,6 +8,7 @@ internal import Darwin
 
 /// How far an archive run has got, for a progress bar.
 public struct ArchiveProgress: Sendable {
+    /// Raw logs finished (archived or failed), and all raw logs to archive.
     public var filesDone: Int
     public var filesTotal: Int
     /// Raw bytes (as stored) of the files done, and of all files to do.

@@ -13,11 +13,11 @@ internal import Darwin
 /// one. The holder writes its process id into the file; a run that finds the file naming a
 /// process that has ended (checked with `kill(pid, 0)`) reports it took over a stale lock. A
 /// clean exit empties the file.
-public final class ArchiveLock {
+final class ArchiveLock {
     /// The lock file.
-    public let path: String
+    let path: String
     /// The process named in a lock left behind by a run that did not end cleanly.
-    public let takenOverFrom: Int32?
+    let takenOverFrom: Int32?
     private var descriptor: Int32
 
     private init(path: String, descriptor: Int32, takenOverFrom: Int32?) {
@@ -35,7 +35,7 @@ public final class ArchiveLock {
     /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/busy`` naming the holder when
     ///   another process holds the lock; ``AnonLogError/Code/cannotCreateOutput`` when the file
     ///   cannot be created.
-    public static func acquire(at path: String) throws(AnonLogError) -> ArchiveLock {
+    static func acquire(at path: String) throws(AnonLogError) -> ArchiveLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw AnonLogError(.cannotCreateOutput, "cannot create the lock file", location: .init(path: path), errno: errno)
@@ -65,12 +65,12 @@ public final class ArchiveLock {
     }
 
     /// Whether a process with this id is running (or exists under another user).
-    public static func isAlive(_ pid: Int32) -> Bool {
+    static func isAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
     /// The process a lock file names, if it names one.
-    public static func holder(at path: String) -> Int32? {
+    static func holder(at path: String) -> Int32? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -86,7 +86,7 @@ public final class ArchiveLock {
     }
 
     /// Empties the lock file and releases the lock. Calling it again does nothing.
-    public func release() {
+    func release() {
         guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
         _ = flock(descriptor, LOCK_UN)

@@ -12,44 +12,44 @@
 /// ```
 ///
 /// Values are percent-escaped (`%`, tab, line feed, carriage return, `=`).
-public struct ArchiveManifest: Sendable {
+struct ArchiveManifest: Sendable {
     /// What the archive knows about one raw log.
-    public struct Entry: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
         /// The raw log's identity when it was archived.
-        public var identity: SourceIdentity
+        var identity: SourceIdentity
         /// Its path relative to the source directory, when it was last seen.
-        public var source: String
+        var source: String
         /// The anonymized file, relative to the archive directory.
-        public var output: String
+        var output: String
         /// Lines read from the raw log.
-        public var linesIn: Int
+        var linesIn: Int
         /// What was written (uncompressed) and verified.
-        public var written: ContentTally.Summary
+        var written: ContentTally.Summary
         /// The size of the output file as stored (compressed).
-        public var outputSize: Int64
+        var outputSize: Int64
         /// Records dropped by the stream windows.
-        public var dropped: Int
+        var dropped: Int
         /// When it was archived (Unix time).
-        public var archivedAt: Int64
+        var archivedAt: Int64
         /// Whether its statistics were ingested.
-        public var statisticsIngested: Bool
+        var statisticsIngested: Bool
         /// When this run's job deleted the raw log, if it did.
-        public var sourceDeletedAt: Int64?
+        var sourceDeletedAt: Int64?
         /// When the output was deleted at the end of its window, if it was.
-        public var outputDeletedAt: Int64?
+        var outputDeletedAt: Int64?
     }
 
     static let header = "anonlog-archive-manifest 1"
 
     /// The entries, in the order they were archived.
-    public private(set) var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     private var byIdentity: [SourceIdentity: Int] = [:]
 
-    public init() {}
+    init() {}
 
     /// The entry of a raw log whose identity is in the manifest, unless the archive itself
     /// deleted that file (its inode may have been reused since).
-    public func entry(for identity: SourceIdentity) -> Entry? {
+    func entry(for identity: SourceIdentity) -> Entry? {
         guard let index = byIdentity[identity], entries[index].sourceDeletedAt == nil else { return nil }
         return entries[index]
     }
@@ -90,7 +90,7 @@ public struct ArchiveManifest: Sendable {
     ///
     /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/dataError`` and the line for a
     ///   damaged manifest (it is never guessed at: a wrong manifest could delete a raw log).
-    public static func load(from path: String) throws(AnonLogError) -> ArchiveManifest {
+    static func load(from path: String) throws(AnonLogError) -> ArchiveManifest {
         guard ArchiveFileSystem.exists(path) else { return ArchiveManifest() }
         let bytes = try ArchiveFileSystem.readFile(path)
         var manifest = ArchiveManifest()
