@@ -126,21 +126,24 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             counts.countLine(format: fields?.format)
             guard readsTime else {
                 // No rotation and no window: the hot path, without reading the time.
+                let epoch = epochs.epoch(0)
+                statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
                 planReplacements(in: line, fields: fields)
-                anonymize(line: line, epoch: epochs.epoch(0), into: output)
+                anonymize(line: line, epoch: epoch, into: output)
                 if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
                 lineStart = lineEnd + 1
                 continue
             }
             let time = recordTime(of: line, fields: fields)
+            let epoch = epochs.epoch(epochIndex(time: time))
+            // Statistics see every record, also those the window drops (only counts remain).
+            statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             if let recordCutoff, let time, time < recordCutoff {
                 counts.recordsDroppedByAge += 1
                 lineStart = lineEnd + 1
                 continue
             }
             let lineOutputStart = output.count
-            let epoch = epochs.epoch(epochIndex(time: time))
-            statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
             planReplacements(in: line, fields: fields)
             anonymize(line: line, epoch: epoch, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
