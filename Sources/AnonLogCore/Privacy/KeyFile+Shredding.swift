@@ -24,9 +24,9 @@ extension KeyFile {
     /// Makes the epochs before `time` unlinkable forever.
     ///
     /// The stored key is ratcheted forward to the epoch that contains `time`, and the file is
-    /// replaced: the new contents are written to a temporary file and flushed, the old file is
-    /// overwritten in place with random bytes and flushed, then the new file is renamed over it
-    /// and the directory flushed. Keys of the shredded epochs cannot be derived from the new
+    /// replaced: the new contents are written to a temporary file and flushed, renamed over the
+    /// old name and the directory flushed, then the old file's bytes are overwritten with random
+    /// bytes through a descriptor kept open across the rename, and flushed. Keys of the shredded epochs cannot be derived from the new
     /// key (the ratchet is one-way), so nobody, the operator included, can make their
     /// pseudonyms again.
     ///
@@ -68,23 +68,33 @@ extension KeyFile {
         defer { text.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
         try writeDurably(text, to: temporaryPath, flags: O_CREAT | O_EXCL | O_WRONLY, location: location)
 
-        // Overwrite the old key where it lies before the name moves on to the new file.
-        var status = stat()
-        if stat(path, &status) == 0 {
-            let noise = try SecureRandom.bytes(count: Int(status.st_size))
-            do throws(AnonLogError) {
-                try writeDurably(noise, to: path, flags: O_WRONLY, location: location)
-            } catch {
-                unlink(temporaryPath)
-                throw error
-            }
-        }
+        // Keep the old file open, move the name to the new one, then overwrite the old bytes
+        // through the kept descriptor: at every moment the name holds a whole, valid key file
+        // (a kill between the steps leaves the new key in place, never noise).
+        let old = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        defer { if old >= 0 { close(old) } }
         guard rename(temporaryPath, path) == 0 else {
             let code = errno
             unlink(temporaryPath)
             throw AnonLogError(.ioError, "cannot rename the new key file into place", location: location, errno: code)
         }
         try synchronizeDirectory(directory, location: location)
+        var status = stat()
+        if old >= 0, fstat(old, &status) == 0, status.st_size > 0 {
+            let noise = try SecureRandom.bytes(count: Int(status.st_size))
+            let failure = noise.withUnsafeBytes { bytes -> AnonLogError? in
+                do throws(AnonLogError) {
+                    try writeAll(old, bytes, location: location)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
+            guard fsync(old) == 0 else {
+                throw AnonLogError(.ioError, "cannot flush the overwritten old key", location: location, errno: errno)
+            }
+        }
     }
 
     /// Writes `bytes` at the start of `path` (opened with `flags`, mode 0600) and flushes it.

@@ -38,6 +38,22 @@ struct KeyFileShreddingTests {
         #expect(!again.shredAny)
     }
 
+    @Test func theOldKeysBytesAreOverwrittenAfterTheNewFileIsInPlace() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shred-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/key"
+        let original = try KeyFile.create(at: path, template: KeyTemplate(rotation: .daily))
+        // A second name keeps the old inode reachable, so what happened to its bytes shows.
+        try FileManager.default.linkItem(atPath: path, toPath: directory + "/old-inode")
+        _ = try KeyFile.shred(at: path, before: 1_800_000_000)
+        let oldBytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/old-inode"))
+        #expect(!oldBytes.isEmpty)
+        #expect(!String(decoding: oldBytes, as: UTF8.self).contains(hex(original.key)))
+        #expect(!String(decoding: oldBytes, as: UTF8.self).contains("anonlog-key"))
+        #expect(try KeyFile.load(from: path).epoch == KeyRotation.daily.epoch(at: 1_800_000_000))
+    }
+
     @Test func aKeyWithoutRotationCannotBeShredded() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shred-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
