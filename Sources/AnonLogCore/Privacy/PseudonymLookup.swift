@@ -21,13 +21,28 @@ public enum PseudonymLookup {
                 .configuration,
                 "the key epoch of \(keys.rotation.describe(epoch: epoch)) was shredded; its pseudonyms cannot be made again")
         }
-        guard keys.mode == .hmac else {
-            throw AnonLogError(.usage, "mode \(keys.mode.rawValue) is not available in this build")
+        guard keys.mode != .ipcryptNDX else {
+            throw AnonLogError(
+                .usage,
+                "ipcrypt-ndx gives every occurrence of an address a different random pseudonym; there is none to look up (use anonlog decrypt on the log instead)")
         }
-        let pseudonymizer = try HMACPseudonymizer(epochKey: key, options: options)
-        return withUnsafeTemporaryAllocation(byteCount: pseudonymizer.maximumLength, alignment: 1) { buffer in
-            let length = pseudonymizer.writePseudonym(for: address, into: buffer)
-            return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        return try ModeDispatch.withFactory(mode: keys.mode, direction: .anonymize, options: options, OnePseudonym(address: address, key: key))
+    }
+
+    /// Makes the epoch's pseudonymizer for the mode and writes one address's pseudonym.
+    private struct OnePseudonym: PseudonymizerConsumer {
+        let address: IPAddress
+        let key: SecretKey
+
+        func consume<Pseudonymizer: AddressPseudonymizer>(
+            _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
+        ) throws(AnonLogError) -> String {
+            var pseudonymizer = try factory(key)
+            let capacity = pseudonymizer.maximumLength
+            return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { buffer in
+                let length = pseudonymizer.writePseudonym(for: address, into: buffer)
+                return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+            }
         }
     }
 }

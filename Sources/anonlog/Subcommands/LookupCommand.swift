@@ -28,6 +28,15 @@ struct LookupCommand: ParsableCommand {
 
     @OptionGroup var networks: NetworkLinkingOptions
 
+    @Option(help: ArgumentHelp("The mode the logs were written with (default: the key file's; mask needs no key of its own).", valueName: "mode"))
+    var mode: AnonymizationMode?
+
+    @Option(help: ArgumentHelp("With --mode mask: IPv4 bits zeroed.", valueName: "bits"))
+    var ipv4Mask = AddressMasker.defaultIPv4Mask
+
+    @Option(help: ArgumentHelp("With --mode mask: IPv6 bits zeroed.", valueName: "bits"))
+    var ipv6Mask = AddressMasker.defaultIPv6Mask
+
     func run() throws {
         guard let parsed = IPAddress(address) else {
             throw ValidationError("'\(address)' is not an IPv4 or IPv6 address")
@@ -35,9 +44,12 @@ struct LookupCommand: ParsableCommand {
         var options = AnonymizationOptions()
         options.pseudonymShape = pseudonymFormat
         networks.apply(to: &options)
+        options.maskBits = (ipv4Mask, ipv6Mask)
         let time = at?.seconds ?? Int64(Glibc.time(nil))
         let pseudonym = try reportingErrors { () throws(AnonLogError) -> String in
-            let record = try key.resolveRecord()
+            var record = try key.resolveRecord()
+            if mode == .mask { record.mode = .mask }
+            try KeySettingsCheck.verify(record, mode: mode, rotation: nil)
             return try PseudonymLookup.pseudonym(of: parsed, at: time, keys: record, options: options)
         }
         print(pseudonym)
