@@ -82,15 +82,7 @@ extension KeyFile {
         var status = stat()
         if old >= 0, fstat(old, &status) == 0, status.st_size > 0 {
             let noise = try SecureRandom.bytes(count: Int(status.st_size))
-            let failure = noise.withUnsafeBytes { bytes -> AnonLogError? in
-                do throws(AnonLogError) {
-                    try writeAll(old, bytes, location: location)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { throw failure }
+            try writeAll(old, noise, location: location)
             guard fsync(old) == 0 else {
                 throw AnonLogError(.ioError, "cannot flush the overwritten old key", location: location, errno: errno)
             }
@@ -109,15 +101,7 @@ extension KeyFile {
         guard fchmod(descriptor, 0o600) == 0 else {
             throw AnonLogError(.cannotCreateOutput, "cannot restrict key file to its owner", location: location, errno: errno)
         }
-        let failure = bytes.withUnsafeBytes { buffer -> AnonLogError? in
-            do throws(AnonLogError) {
-                try writeAll(descriptor, buffer, location: location)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+        try writeAll(descriptor, bytes, location: location)
         guard fsync(descriptor) == 0 else {
             throw AnonLogError(.ioError, "cannot flush key file", location: location, errno: errno)
         }

@@ -352,15 +352,7 @@ public enum KeyFile {
             }
             var text = encode(record)
             defer { text.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
-            let failure = text.withUnsafeBytes { bytes -> AnonLogError? in
-                do throws(AnonLogError) {
-                    try writeAll(descriptor, bytes, location: location)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { throw failure }
+            try writeAll(descriptor, text, location: location)
             guard fsync(descriptor) == 0 else {
                 throw AnonLogError(.ioError, "cannot flush key file", location: location, errno: errno)
             }
@@ -416,6 +408,19 @@ public enum KeyFile {
                 throw AnonLogError(.ioError, "cannot write key file", location: location, errno: errno)
             }
         }
+    }
+
+    /// Writes all of `bytes` (a closure-free form of the buffer version, so typed throws pass through).
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], location: AnonLogError.Location) throws(AnonLogError) {
+        let failure = bytes.withUnsafeBytes { buffer -> AnonLogError? in
+            do throws(AnonLogError) {
+                try writeAll(descriptor, buffer, location: location)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Creates `directory` and its missing ancestors with mode 0700, flushing each parent.
