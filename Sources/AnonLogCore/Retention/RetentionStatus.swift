@@ -92,7 +92,7 @@ public struct RetentionStatus: Sendable {
                 entry.overdue = holding.overdue
                 if let overdue = holding.overdue, overdue > 0 { entry.note = "deleted by the next anonlog archive or retention apply" }
             } else {
-                entry.note = "no statistics store"
+                entry.note = policy.statisticsEnabled ? "no statistics store" : "statistics are off in the policy"
             }
             entries.append(entry)
         }
