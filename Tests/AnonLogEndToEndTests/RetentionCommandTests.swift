@@ -103,6 +103,28 @@ struct RetentionCommandTests {
         #expect(try archive.run(["retention", "apply"], policy: windows).status == 3)
     }
 
+    @Test func theArchiveDeletesTheRowsPastTheirWindowsInTheSameRun() throws {
+        let archive = try Archive()
+        let policy = try archive.writePolicy("[windows]\nminute_buckets = \"48h\"\nper_actor_statistics = \"30d\"\n")
+        let archived = try archive.run(["archive", archive.root.path("src"), "-v"], policy: policy)
+        #expect(archived.status == 0, "\(archived.error)")
+        #expect(archived.error.contains("\(3 * Archive.lines) lines counted in the statistics"), "\(archived.error)")
+        #expect(archived.error.contains("statistics rows expired"), "\(archived.error)")
+        let status = try archive.status(policy: policy)
+        #expect(status["minute_buckets"]?.overdue == 0 && status["per_actor_statistics"]?.overdue == 0)
+        #expect(status["minute_buckets"]?.held ?? 0 > 0 && status["hourly_buckets"]?.overdue == nil)
+    }
+
+    @Test func aStoreThatCannotBeCreatedStopsTheArchiveBeforeAnythingIsDone() throws {
+        let archive = try Archive()
+        try Data().write(to: URL(fileURLWithPath: archive.root.path("not-a-directory")))
+        let policy = try archive.writePolicy("[statistics]\nstore = \"not-a-directory/stats.db\"\n")
+        let result = try archive.run(["archive", archive.root.path("src")], policy: policy)
+        #expect(result.status == 73, "\(result.error)")
+        #expect(result.error.contains("not-a-directory"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: archive.root.path("dst")))
+    }
+
     @Test func aPolicyNamesItsStoreOrTurnsStatisticsOff() throws {
         let archive = try Archive()
         let named = try archive.writePolicy("[statistics]\nstore = \"archive-stats.db\"\n")
