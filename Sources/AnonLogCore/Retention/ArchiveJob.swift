@@ -197,23 +197,29 @@ public enum ArchiveJob {
             outcome.problems.append(error)
             recording = false
         }
-        let result: ArchivedFileWriter.Result
+        let archived: Result<ArchivedFileWriter.Result, ArchivedFileWriter.Failure>
         do throws(ArchivedFileWriter.Failure) {
-            result = try ArchivedFileWriter.archive(
+            archived = .success(try ArchivedFileWriter.archive(
                 candidate, keys: options.keys, options: options.options, now: configuration.now, crashPoints: configuration.crashPoints,
-                statistics: recorder)
+                statistics: recorder))
         } catch {
-            switch error {
-            case .interrupted:
-                return (nil, Outcome())
-            case .failed(let failure, let counts):
-                file.counts = counts
-                file.error = failure
-                file.seconds = monotonicSeconds() - start
-                return (file, outcome)
-            }
+            archived = .failure(error)
         }
+        // What the recorder committed counts, whatever became of the output.
         file.statistics = recorder?.report
+        outcome.linesCounted = recorder?.report.linesCounted ?? 0
+        let result: ArchivedFileWriter.Result
+        switch archived {
+        case .success(let archived):
+            result = archived
+        case .failure(.interrupted):
+            return (nil, outcome)
+        case .failure(.failed(let failure, let counts)):
+            file.counts = counts
+            file.error = failure
+            file.seconds = monotonicSeconds() - start
+            return (file, outcome)
+        }
         if let failure = recorder?.failure {
             outcome.problems.append(failure)
             recording = false
@@ -235,7 +241,6 @@ public enum ArchiveJob {
             return (file, outcome)
         }
         configuration.crashPoints?.reach(.recorded)
-        outcome.linesCounted = recorder?.report.linesCounted ?? 0
         guard recording else {
             file.seconds = monotonicSeconds() - start
             return (file, outcome)
