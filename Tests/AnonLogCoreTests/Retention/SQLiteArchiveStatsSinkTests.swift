@@ -76,6 +76,29 @@ struct SQLiteArchiveStatsSinkTests {
         #expect(try Self.counted(fixture) == (total, total))
     }
 
+    @Test func theLinesOfADamagedRawLogBeforeTheDamageAreCountedOnceAndTheRestWhenItIsWhole() throws {
+        let fixture = try ArchiveFixture()
+        let path = fixture.source + "/access.log.1.gz"
+        let lines = ArchiveFixture.webLines("damaged", count: 3_000)
+        let whole = try gzip(Array((lines.joined(separator: "\n") + "\n").utf8))
+        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: path))
+        try fixture.setAge(path, Self.day)
+        let first = ArchiveJob.run(try fixture.configuration(Self.policy), statistics: try Self.sink(fixture))
+        #expect(first.exitStatus == ArchiveReport.ExitStatus.partialFailure && first.failed.count == 1)
+        let counted = try Self.counted(fixture)
+        #expect(counted.requests > 0 && counted.requests < lines.count && counted.requests == first.statisticsLinesCounted)
+
+        // Still damaged: nothing more. Then whole again (a new copy): only the rest.
+        let second = ArchiveJob.run(try fixture.configuration(Self.policy), statistics: try Self.sink(fixture))
+        #expect(second.failed.count == 1 && second.statisticsLinesCounted == 0)
+        #expect(try Self.counted(fixture) == counted)
+        try Data(whole).write(to: URL(fileURLWithPath: path))
+        let third = ArchiveJob.run(try fixture.configuration(Self.policy), statistics: try Self.sink(fixture))
+        #expect(third.exitStatus == 0, "\(third.errors)")
+        #expect(third.statisticsLinesCounted == lines.count - counted.requests)
+        #expect(try Self.counted(fixture) == (lines.count, lines.count))
+    }
+
     // MARK: - Statistics left pending
 
     @Test func aRunThatDiedAfterRecordingIsConfirmedByTheNextWithoutCountingAgain() throws {
