@@ -86,8 +86,11 @@ struct ArchivePolicyOptions: ParsableArguments {
     func statisticsSink(policy: RetentionPolicy, creating: Bool) throws(ExitCode) -> any ArchiveStatsSink {
         guard policy.statisticsEnabled else { return NoStatisticsSink() }
         return try reportingErrors { () throws(AnonLogError) -> any ArchiveStatsSink in
-            var path = policy.statisticsStore ?? ""
-            if path.isEmpty { path = try StatsStoreLocation.defaultPath(environment: ProcessEnvironment.current()) }
+            guard let path = policy.statisticsStore ?? (try? StatsStoreLocation.defaultPath(environment: ProcessEnvironment.current())) else {
+                throw AnonLogError(
+                    .usage, "cannot find the default stats store: set HOME or XDG_STATE_HOME, or name one in the policy's [statistics] store",
+                    location: .init(path: policy.path))
+            }
             return try SQLiteArchiveStatsSink(path: path, creating: creating)
         }
     }
