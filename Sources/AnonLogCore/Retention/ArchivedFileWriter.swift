@@ -82,9 +82,11 @@ enum ArchivedFileWriter {
         } catch {
             failure = error
         }
-        // Whatever was read is committed, also before damage or a stop: the ledger lets the
-        // next run, which reads the raw log again, skip those lines.
-        statistics?.finishInput()
+        // What was read is committed, also before a stop: the ledger lets the next run, which
+        // reads the raw log again, skip those lines. Not after damage: the last line read may be
+        // cut short, and counted so it would never be counted whole. The segments committed at
+        // earlier hours hold whole lines; the rest waits for the raw log to be whole.
+        if case .input = failure {} else { statistics?.finishInput() }
         if let failure {
             switch failure {
             case .input(let damage), .output(let damage): throw damage

@@ -20,14 +20,16 @@ enum PendingStatisticsReader {
         let pipeline = try ModeDispatch.withFactory(mode: keys.mode, direction: .anonymize, options: options, builder)
         let input = try OpenedInput.open(path: path)
         recorder.beginInput(named: path)
-        defer { recorder.finishInput() }
         do throws(StreamFailure) {
             try pipeline.run(input.source, into: DiscardingSink())
         } catch {
+            // Damage (the raw log changed since it was archived): nothing more is committed, as
+            // when archiving (see ``ArchivedFileWriter``).
             switch error {
             case .input(let damage), .output(let damage): throw damage
             }
         }
+        recorder.finishInput()
     }
 
     /// Takes the rewritten lines and keeps nothing.
