@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// `anonlog archive` killed with SIGKILL at every step, then run again: every record ends up in
-/// the archive exactly once, every raw log's statistics are ingested exactly once, no raw log
-/// is lost, and no partial file ever appears among the archived ones.
+/// the archive exactly once and is counted exactly once in the statistics store (an SQLite file,
+/// read back with `anonlog stats summary`), no raw log is lost, and no partial file ever appears
+/// among the archived ones.
 ///
 /// The child is stopped exactly between two steps through `ANONLOG_TEST_CRASH_AT` (the process
 /// sends itself SIGKILL the n-th time it reaches the step), and at random moments by the test.
@@ -23,6 +24,8 @@ struct ArchiveCrashTests {
         quiet_period = "0s"
         [anonymization]
         rotation = "daily"
+        [statistics]
+        store = "stats.db"
         [windows]
         raw_logs = "0s"
         anonymized_logs = "26 months"
@@ -63,8 +66,10 @@ struct ArchiveCrashTests {
             let names = (1...ArchiveCrashTests.files).map { "access.log.\($0).gz" } + [ArchiveCrashTests.expiring]
             for name in names {
                 let ids = (0..<ArchiveCrashTests.linesPerFile).map { "\(name)/\($0)" }
+                // In time order through the hour, as a server writes them.
                 let text = ids.enumerated().map { index, id in
-                    "198.51.\(index % 200).\(index % 250 + 1) - - [\(hour):\(String(format: "%02d", index % 60)):00 +0000] \"GET /rec/\(id) HTTP/1.1\" 200 \(index) \"-\" \"curl/8\"\n"
+                    let time = String(format: "%02d:%02d", index * 60 / ArchiveCrashTests.linesPerFile, index % 60)
+                    return "198.51.\(index % 200).\(index % 250 + 1) - - [\(hour):\(time) +0000] \"GET /rec/\(id) HTTP/1.1\" 200 \(index) \"-\" \"curl/8\"\n"
                 }.joined()
                 try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name.dropLast(3)))
                 let gzip = Process()
@@ -78,12 +83,13 @@ struct ArchiveCrashTests {
         }
     }
 
-    /// One scenario's directories: raw logs, archive, key, statistics journal.
+    /// One scenario's directories: raw logs, archive, key, statistics store.
     final class Scenario {
         let root: TemporaryDirectory
         var source: String { root.path("src") }
         var archive: String { root.path("dst") }
-        var journal: String { root.path("journal") }
+        /// The policy's `[statistics] store`, relative to the policy file.
+        var store: String { root.path("stats.db") }
         var policy: String { root.path("policy.toml") }
         var key: String { root.path("key") }
 
@@ -112,9 +118,7 @@ struct ArchiveCrashTests {
             let process = Process()
             process.executableURL = AnonlogBinary.url
             process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment.removeValue(forKey: "ANONLOG_KEY_FILE")
-            environment["ANONLOG_TEST_STATS_JOURNAL"] = journal
+            var environment = AnonlogBinary.environment
             environment["ANONLOG_TEST_CRASH_AT"] = crashAt
             process.environment = environment
             process.standardOutput = FileHandle.nullDevice
@@ -163,13 +167,21 @@ struct ArchiveCrashTests {
             Set(try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".gz") })
         }
 
-        /// The statistics journal: identity -> lines, and whether an identity came twice.
-        func journalEntries() throws -> [(identity: String, lines: Int)] {
-            guard FileManager.default.fileExists(atPath: journal) else { return [] }
-            return try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map { line in
-                let fields = line.split(separator: "\t")
-                return (String(fields[0]), Int(fields[1]) ?? -1)
+        /// What the statistics store counted, by `anonlog stats summary --format json`: the
+        /// requests, and the lines its ingestion ledger covers per raw log.
+        func statistics() throws -> (requests: Int, lines: [String: Int]) {
+            guard FileManager.default.fileExists(atPath: store) else { return (0, [:]) }  // killed before it was made
+            let result = try AnonlogBinary.run(["stats", "summary", "--stats", store, "--format", "json", "--k", "1"])
+            #expect(result.status == 0, "\(result.error)")
+            let json = try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: Any])
+            let tables = try #require(json["tables"] as? [[String: Any]])
+            func rows(_ name: String) -> [[String: Any]] { tables.first { $0["name"] as? String == name }?["rows"] as? [[String: Any]] ?? [] }
+            let requests = rows("traffic").first { $0["metric"] as? String == "requests" }?["value"] as? Int ?? 0
+            var lines: [String: Int] = [:]
+            for row in rows("sources") {
+                lines[((row["source"] as? String) ?? "?").split(separator: "/").last.map(String.init) ?? "?", default: 0] += row["lines"] as? Int ?? 0
             }
+            return (requests, lines)
         }
 
         /// What must hold at any moment, even right after a kill.
@@ -181,6 +193,11 @@ struct ArchiveCrashTests {
                 #expect(missing.isEmpty, "\(context): \(name) was deleted but \(missing.count) of its records are in no archived file")
             }
             #expect(archived.values.allSatisfy { $0 == 1 }, "\(context): a record is in two archived files")
+            let statistics = try statistics()
+            #expect(statistics.requests <= template.records.count * linesPerFile, "\(context): requests counted twice")
+            for (name, lines) in statistics.lines {
+                #expect(lines <= linesPerFile, "\(context): lines of \(name) counted twice")
+            }
         }
 
         /// What must hold once a run has finished.
@@ -193,10 +210,10 @@ struct ArchiveCrashTests {
             }
             #expect(archived.count == (template.records.count - 1) * linesPerFile, "\(context)")
             #expect(try rawLogs().isEmpty, "\(context): raw logs left")
-            let journal = try journalEntries()
-            #expect(Set(journal.map(\.identity)).count == journal.count, "\(context): statistics ingested twice")
-            #expect(journal.count == template.records.count, "\(context): \(journal.count) raw logs ingested")
-            #expect(journal.reduce(0) { $0 + $1.lines } == template.records.count * linesPerFile, "\(context)")
+            // Every request exactly once in the store, every raw log's lines in its ledger.
+            let statistics = try statistics()
+            #expect(statistics.requests == template.records.count * linesPerFile, "\(context): \(statistics.requests) requests counted")
+            #expect(statistics.lines == template.records.mapValues(\.count), "\(context): \(statistics.lines)")
             let hidden = try FileManager.default.contentsOfDirectory(atPath: archive).filter { $0.hasPrefix(".") }
             #expect(hidden == [".anonlog-archive"], "\(context): \(hidden) left in the archive")
             let staging = try FileManager.default.contentsOfDirectory(atPath: archive + "/.anonlog-archive/staging")
@@ -209,18 +226,17 @@ struct ArchiveCrashTests {
 
     // MARK: - Tests
 
-    @Test func aRunKilledAtEveryStepIsFinishedByTheNextWithEveryRecordOnce() throws {
-        for point in Self.crashPoints {
-            let scenario = try Scenario()
-            let crashed = try scenario.run(crashAt: point)
-            #expect(crashed.killed, "\(point): the run was not killed there (status \(crashed.status))")
-            try scenario.checkNothingLostAndNothingPartial("after a crash at \(point)")
-            let rerun = try scenario.run()
-            #expect(!rerun.killed && (rerun.status == 0 || rerun.status == 3), "\(point): the rerun ended with \(rerun.status)")
-            try scenario.checkFinished("after a crash at \(point) and a rerun")
-            let again = try scenario.run()
-            #expect(again.status == 3, "\(point): a third run found something to do")
-        }
+    @Test(arguments: crashPoints)
+    func aRunKilledAtEveryStepIsFinishedByTheNextWithEveryRecordOnce(at point: String) throws {
+        let scenario = try Scenario()
+        let crashed = try scenario.run(crashAt: point)
+        #expect(crashed.killed, "\(point): the run was not killed there (status \(crashed.status))")
+        try scenario.checkNothingLostAndNothingPartial("after a crash at \(point)")
+        let rerun = try scenario.run()
+        #expect(!rerun.killed && (rerun.status == 0 || rerun.status == 3), "\(point): the rerun ended with \(rerun.status)")
+        try scenario.checkFinished("after a crash at \(point) and a rerun")
+        let again = try scenario.run()
+        #expect(again.status == 3, "\(point): a third run found something to do")
     }
 
     @Test func runsKilledAtRandomMomentsAreFinishedByTheNext() throws {
@@ -269,18 +285,18 @@ struct ArchiveCrashTests {
         let descriptor = open(scenario.archive + "/.anonlog-archive/lock", O_RDWR | O_CREAT, 0o644)
         defer { close(descriptor) }
         #expect(flock(descriptor, LOCK_EX) == 0)
-        let result = try AnonlogBinary.run(scenario.arguments, environment: ["ANONLOG_TEST_STATS_JOURNAL": scenario.journal])
+        let result = try AnonlogBinary.run(scenario.arguments)
         #expect(result.status == 75)
         #expect(result.error.contains("another run"), "\(result.error)")
         flock(descriptor, LOCK_UN)
-        let next = try AnonlogBinary.run(scenario.arguments + ["--verbose"], environment: ["ANONLOG_TEST_STATS_JOURNAL": scenario.journal])
+        let next = try AnonlogBinary.run(scenario.arguments + ["--verbose"])
         #expect(next.status == 0, "\(next.error)")
         #expect(next.error.hasPrefix("anonlog archive: \(Self.files + 1) files archived"), "\(next.error)")
     }
 
     @Test func underCronASuccessfulRunPrintsNothing() throws {
         let scenario = try Scenario()
-        let result = try AnonlogBinary.run(scenario.arguments, environment: ["ANONLOG_TEST_STATS_JOURNAL": scenario.journal])
+        let result = try AnonlogBinary.run(scenario.arguments)
         #expect(result.status == 0)
         #expect(result.error.isEmpty && result.output.isEmpty, "\(result.error)")
         let again = try AnonlogBinary.run(scenario.arguments)

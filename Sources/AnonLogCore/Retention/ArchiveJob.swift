@@ -22,9 +22,11 @@ public struct ArchiveProgress: Sendable {
 ///
 /// 1. Plan (``ArchivePlanner``): raw logs matching the policy's globs, not live, quiet for the
 ///    quiet period and not in the manifest are taken.
-/// 2. Statistics left pending by an interrupted run are ingested.
+/// 2. Statistics left pending by an interrupted run are recorded (``PendingStatisticsReader``)
+///    and ingested.
 /// 3. The raw logs are archived in parallel (``ArchivedFileWriter``: staging name, sync,
-///    read-back verification, rename); each one is then recorded in the manifest, and its
+///    read-back verification, rename), each job recording the statistics of its raw log as it
+///    reads it, with a recorder of its own; each one is then recorded in the manifest, and its
 ///    statistics ingested and recorded as such. A damaged raw log is reported and kept; the
 ///    others go on.
 /// 4. Retention (``RetentionEnforcer``): archived raw logs past their window are deleted,
@@ -87,18 +89,24 @@ public enum ArchiveJob {
         let sink = StatisticsGate(statistics)
 
         for identity in planned.plan.pendingStatistics {
+            if ShutdownRequest.isRequested { break }
             guard let entry = state.manifest.entry(for: identity), let file = planned.archivedOnDisk[identity] else { continue }
             let source = ArchivedSource(
                 identity: identity, sourcePath: file.path, relativePath: file.relativePath,
                 outputPath: ArchiveFileSystem.join(configuration.archiveDirectory, entry.output),
                 counts: AnonymizationCounts(linesIn: entry.linesIn), written: entry.written)
-            ingest(source, into: sink, state: state, report: &report)
+            ingestPending(source, into: sink, state: state, report: &report)
+        }
+        if let signal = ShutdownRequest.signal {
+            report.interruptingSignal = signal
+            return report
         }
 
         let archived = archive(planned.plan.toArchive, configuration: configuration, state: state, sink: sink, progress: progress)
         report.files = archived.files
         report.statisticsIngested += archived.ingested
         report.statisticsAlreadyIngested += archived.alreadyIngested
+        report.statisticsLinesCounted += archived.linesCounted
         report.problems += archived.problems
         if let signal = ShutdownRequest.signal {
             report.interruptingSignal = signal
@@ -128,7 +136,19 @@ public enum ArchiveJob {
         var files: [ArchiveReport.FileReport] = []
         var ingested = 0
         var alreadyIngested = 0
+        var linesCounted = 0
         var problems: [AnonLogError] = []
+    }
+
+    /// How raw logs are anonymized: the configuration's options with the policy's format, gzip
+    /// level and stream windows, and the cores shared among `jobs`.
+    static func archivingOptions(_ configuration: ArchiveConfiguration, jobs: Int) -> AnonymizationOptions {
+        var options = configuration.options
+        options.threads = max(1, (configuration.options.threads ?? ProcessorCount.online) / jobs)
+        options.gzipLevel = configuration.policy.gzipLevel
+        options.forcedFormat = configuration.policy.format ?? configuration.options.forcedFormat
+        options.windows = configuration.policy.streamWindows(now: configuration.now)
+        return options
     }
 
     /// Archives the candidates, `jobs` at a time.
@@ -139,11 +159,7 @@ public enum ArchiveJob {
         guard !candidates.isEmpty, let keys = configuration.keys else { return Archived() }
         let cores = ProcessorCount.online
         let jobs = max(1, min(configuration.jobs ?? cores, candidates.count))
-        var options = configuration.options
-        options.threads = max(1, (configuration.options.threads ?? cores) / jobs)
-        options.gzipLevel = configuration.policy.gzipLevel
-        options.forcedFormat = configuration.policy.format ?? configuration.options.forcedFormat
-        options.windows = configuration.policy.streamWindows(now: configuration.now)
+        let options = archivingOptions(configuration, jobs: jobs)
 
         let queue = WorkQueue(candidates, bytesTotal: candidates.reduce(0) { $0 + $1.identity.size })
         let optionsBox = OptionsBox(options: options, keys: keys)
@@ -170,20 +186,43 @@ public enum ArchiveJob {
         var file = ArchiveReport.FileReport(
             source: candidate.relativePath, output: candidate.outputRelativePath, counts: AnonymizationCounts(), written: nil,
             bytesRead: candidate.identity.size, bytesWritten: 0, seconds: 0, error: nil)
-        let result: ArchivedFileWriter.Result
-        do throws(ArchivedFileWriter.Failure) {
-            result = try ArchivedFileWriter.archive(
-                candidate, keys: options.keys, options: options.options, now: configuration.now, crashPoints: configuration.crashPoints)
+        var outcome = Outcome()
+        // A recorder of this job's own; without one (the store cannot be opened) the raw log is
+        // archived all the same, and its statistics are left pending for the next run.
+        var recorder: StatsRecorder?
+        var recording = true
+        do throws(AnonLogError) {
+            recorder = try sink.makeRecorder(keys: options.keys)
         } catch {
-            switch error {
-            case .interrupted:
-                return (nil, Outcome())
-            case .failed(let failure, let counts):
-                file.counts = counts
-                file.error = failure
-                file.seconds = monotonicSeconds() - start
-                return (file, Outcome())
-            }
+            outcome.problems.append(error)
+            recording = false
+        }
+        let archived: Result<ArchivedFileWriter.Result, ArchivedFileWriter.Failure>
+        do throws(ArchivedFileWriter.Failure) {
+            archived = .success(try ArchivedFileWriter.archive(
+                candidate, keys: options.keys, options: options.options, now: configuration.now, crashPoints: configuration.crashPoints,
+                statistics: recorder))
+        } catch {
+            archived = .failure(error)
+        }
+        // What the recorder committed counts, whatever became of the output.
+        file.statistics = recorder?.report
+        outcome.linesCounted = recorder?.report.linesCounted ?? 0
+        let result: ArchivedFileWriter.Result
+        switch archived {
+        case .success(let archived):
+            result = archived
+        case .failure(.interrupted):
+            return (nil, outcome)
+        case .failure(.failed(let failure, let counts)):
+            file.counts = counts
+            file.error = failure
+            file.seconds = monotonicSeconds() - start
+            return (file, outcome)
+        }
+        if let failure = recorder?.failure {
+            outcome.problems.append(failure)
+            recording = false
         }
         file.counts = result.counts
         file.written = result.written
@@ -199,20 +238,48 @@ public enum ArchiveJob {
             // In place but not recorded: the next run archives it again over the same name.
             file.error = error
             file.seconds = monotonicSeconds() - start
-            return (file, Outcome())
+            return (file, outcome)
         }
         configuration.crashPoints?.reach(.recorded)
-        var outcome = Outcome()
+        guard recording else {
+            file.seconds = monotonicSeconds() - start
+            return (file, outcome)
+        }
         let source = ArchivedSource(
             identity: candidate.identity, sourcePath: candidate.sourcePath, relativePath: candidate.relativePath,
-            outputPath: candidate.outputPath, counts: result.counts, written: result.written)
+            outputPath: candidate.outputPath, counts: result.counts, written: result.written, recorded: recorder?.report)
         var report = ArchiveReport()
         ingest(source, into: sink, state: state, report: &report)
         outcome.ingested = report.statisticsIngested
         outcome.alreadyIngested = report.statisticsAlreadyIngested
-        outcome.problems = report.problems
+        outcome.problems += report.problems
         file.seconds = monotonicSeconds() - start
         return (file, outcome)
+    }
+
+    /// Records the statistics of a raw log archived by an earlier run, reading it again, and
+    /// ingests them. Without a key (`anonlog retention apply` that cannot read it) a sink that
+    /// records is asked all the same, and says what is missing.
+    private static func ingestPending(_ source: ArchivedSource, into sink: StatisticsGate, state: ArchiveState, report: inout ArchiveReport) {
+        var source = source
+        let configuration = state.configuration
+        if let keys = configuration.keys {
+            do throws(AnonLogError) {
+                if let recorder = try sink.makeRecorder(keys: keys) {
+                    try PendingStatisticsReader.record(
+                        source.sourcePath, keys: keys, options: archivingOptions(configuration, jobs: 1), now: configuration.now,
+                        into: recorder)
+                    if ShutdownRequest.isRequested { return }
+                    if let failure = recorder.failure { throw failure }
+                    source.recorded = recorder.report
+                    report.statisticsLinesCounted += recorder.report.linesCounted
+                }
+            } catch {
+                report.problems.append(error)
+                return
+            }
+        }
+        ingest(source, into: sink, state: state, report: &report)
     }
 
     /// Ingests one raw log's statistics and records that it was.
@@ -241,6 +308,7 @@ public enum ArchiveJob {
     private struct Outcome {
         var ingested = 0
         var alreadyIngested = 0
+        var linesCounted = 0
         var problems: [AnonLogError] = []
     }
 
@@ -285,6 +353,7 @@ public enum ArchiveJob {
                 files[index] = file
                 archived.ingested += outcome.ingested
                 archived.alreadyIngested += outcome.alreadyIngested
+                archived.linesCounted += outcome.linesCounted
                 archived.problems += outcome.problems
                 progress.filesDone += 1
                 progress.bytesDone += candidates[index].identity.size
@@ -313,6 +382,12 @@ final class StatisticsGate: @unchecked Sendable {
 
     init(_ sink: any ArchiveStatsSink) {
         self.sink = sink
+    }
+
+    func makeRecorder(keys: KeyRecord) throws(AnonLogError) -> StatsRecorder? {
+        lock.lock()
+        defer { lock.unlock() }
+        return try sink.makeRecorder(keys: keys)
     }
 
     func ingest(_ source: ArchivedSource) throws(AnonLogError) -> StatsIngestion {

@@ -26,6 +26,8 @@ public struct ArchiveReport: Sendable {
         public var seconds: Double
         /// Why it was not archived (it is kept and tried again next run).
         public var error: AnonLogError?
+        /// What its statistics recorder did, when the sink records lines.
+        public var statistics: StatsIngestionReport? = nil
     }
 
     /// A file deleted (or that failed to be) at the end of its window.
@@ -48,6 +50,8 @@ public struct ArchiveReport: Sendable {
     /// Raw logs whose statistics were ingested, and those the store already had.
     public var statisticsIngested = 0
     public var statisticsAlreadyIngested = 0
+    /// Lines counted into the statistics store by this run (lines it had before are not).
+    public var statisticsLinesCounted = 0
     /// Rows deleted per statistics class.
     public var statisticsRowsDeleted: [StatisticsClass: Int] = [:]
     /// The key epochs shredded, if any were.
@@ -110,6 +114,7 @@ public struct ArchiveReport: Sendable {
         if skipped > 0 { parts.append("\(skipped) skipped") }
         let raw = deletions.filter { $0.kind == .rawLog && $0.error == nil }.count
         let anonymized = deletions.filter { $0.kind == .anonymizedLog && $0.error == nil }.count
+        if statisticsLinesCounted > 0 { parts.append("\(statisticsLinesCounted) lines counted in the statistics") }
         parts.append("\(raw) raw logs deleted")
         if anonymized > 0 { parts.append("\(anonymized) anonymized logs expired") }
         let rows = statisticsRowsDeleted.values.reduce(0, +)
@@ -132,6 +137,14 @@ public struct ArchiveReport: Sendable {
                 ("bytes_in", .int(Int(file.bytesRead))), ("bytes_out", .int(Int(file.bytesWritten))),
                 ("seconds", .milli(file.seconds)),
                 ("counts", .object(AnonymizationReport.members(of: file.counts))),
+                ("statistics", file.statistics.map { statistics in
+                    .object([
+                        ("lines_counted", .int(statistics.linesCounted)), ("lines_already_counted", .int(statistics.linesAlreadyIngested)),
+                        ("lines_counted_by_another_process", .int(statistics.linesIngestedConcurrently)),
+                        ("lines_not_verified", .int(statistics.linesNotVerified)),
+                        ("lines_in_shredded_epochs", .int(statistics.linesInShreddedEpochs)), ("alerts", .int(statistics.alerts)),
+                    ])
+                } ?? .null),
                 ("error", .optional(file.error?.description)),
             ])
         }
@@ -152,6 +165,7 @@ public struct ArchiveReport: Sendable {
             ("interrupted_by_signal", .optional(interruptingSignal.map(Int.init))),
             ("files", .array(files)), ("skipped", .array(skipped)), ("deletions", .array(deletions)),
             ("statistics_ingested", .int(statisticsIngested)), ("statistics_already_ingested", .int(statisticsAlreadyIngested)),
+            ("statistics_lines_counted", .int(statisticsLinesCounted)),
             ("statistics_rows_deleted", .object(StatisticsClass.allCases.map { ($0.rawValue, .int(statisticsRowsDeleted[$0] ?? 0)) })),
             ("shredded_epochs", shred), ("lock_taken_over_from", .optional(lockTakenOverFrom.map(Int.init))),
             ("notes", .array(plan.notes.map(JSONValue.string))),

@@ -10,7 +10,8 @@ internal import Darwin
 /// verified, then renamed into place (and the directory synced).
 ///
 /// Until the rename nothing is visible among the archived files; after it, the file there is
-/// complete and verified. The raw log is only read.
+/// complete and verified. The raw log is only read, once: a statistics recorder, if given, sees
+/// its lines in the same pass, and commits them before the output is placed.
 enum ArchivedFileWriter {
     /// What archiving one raw log gave.
     struct Result {
@@ -34,13 +35,15 @@ enum ArchivedFileWriter {
     ///   - options: How to anonymize (format, windows, gzip level, threads).
     ///   - now: The run's time, for lines before the first timestamp.
     ///   - crashPoints: The test hook.
+    ///   - statistics: Records the raw log's lines as one input (its failure, if any, is the
+    ///     caller's to look at).
     static func archive(
         _ candidate: ArchivePlan.Candidate, keys: KeyRecord, options: AnonymizationOptions, now: Int64,
-        crashPoints: ArchiveCrashPoints?
+        crashPoints: ArchiveCrashPoints?, statistics: StatsRecorder? = nil
     ) throws(Failure) -> Result {
         var builder = LineRewriterBuilder(
             keys: keys, options: options, direction: .anonymize, now: now,
-            count: options.threads ?? 1, gzipLevel: options.gzipLevel)
+            count: options.threads ?? 1, gzipLevel: options.gzipLevel, statistics: statistics)
         builder.tallying = true
         let pipeline: any PipelineRunning
         let file: OutputFile
@@ -52,7 +55,8 @@ enum ArchivedFileWriter {
         }
         let result: Result?
         do throws(AnonLogError) {
-            result = try write(candidate, pipeline: pipeline, file: file, gzipLevel: options.gzipLevel, crashPoints: crashPoints)
+            result = try write(
+                candidate, pipeline: pipeline, file: file, gzipLevel: options.gzipLevel, crashPoints: crashPoints, statistics: statistics)
         } catch {
             file.abandon()
             unlink(candidate.stagingPath)
@@ -68,13 +72,23 @@ enum ArchivedFileWriter {
     /// The steps after setting up; `nil` when interrupted before the output was complete.
     private static func write(
         _ candidate: ArchivePlan.Candidate, pipeline: any PipelineRunning, file: OutputFile, gzipLevel: Int,
-        crashPoints: ArchiveCrashPoints?
+        crashPoints: ArchiveCrashPoints?, statistics: StatsRecorder?
     ) throws(AnonLogError) -> Result? {
         let input = try OpenedInput.open(path: candidate.sourcePath)
+        statistics?.beginInput(named: candidate.sourcePath)
+        var failure: StreamFailure?
         do throws(StreamFailure) {
             try pipeline.run(input.source, into: file.sink)
         } catch {
-            switch error {
+            failure = error
+        }
+        // What was read is committed, also before a stop: the ledger lets the next run, which
+        // reads the raw log again, skip those lines. Not after damage: the last line read may be
+        // cut short, and counted so it would never be counted whole. The segments committed at
+        // earlier hours hold whole lines; the rest waits for the raw log to be whole.
+        if case .input = failure {} else { statistics?.finishInput() }
+        if let failure {
+            switch failure {
             case .input(let damage), .output(let damage): throw damage
             }
         }

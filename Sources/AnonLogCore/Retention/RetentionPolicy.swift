@@ -52,6 +52,14 @@ public struct RetentionPolicy: Sendable {
     /// The gzip level of archived files: 1 to 3 with ISA-L (fast), 4 to 9 with zlib (smaller).
     public var gzipLevel = 3
 
+    // MARK: [statistics]
+
+    /// Whether the archive records statistics (and the retention job deletes their rows).
+    public var statisticsEnabled = true
+    /// The statistics store, if the policy names one; `nil` for the default store, the one the
+    /// filter records into (``StatsStoreLocation/defaultPath(environment:)``).
+    public var statisticsStore: String?
+
     // MARK: [windows] and [stream]
 
     /// How long each class is kept; a class without a window is kept until deleted by hand.
@@ -162,6 +170,12 @@ public struct RetentionPolicy: Sendable {
             gzipLevel = Int(level.value)
         }
 
+        if let enabled = try reader.boolean("statistics.enabled") { statisticsEnabled = enabled.value }
+        if let store = try reader.string("statistics.store") {
+            guard !store.value.isEmpty else { throw reader.error("store must name a file", store.line) }
+            statisticsStore = resolve(store.value)
+        }
+
         for retentionClass in RetentionClass.allCases {
             guard let window = try reader.duration("windows." + retentionClass.rawValue) else { continue }
             switch retentionClass {
@@ -190,11 +204,12 @@ public struct RetentionPolicy: Sendable {
 
     /// Typed access to a document's keys.
     private struct Reader {
-        static let knownTables = ["sources", "anonymization", "archive", "windows", "stream"]
+        static let knownTables = ["sources", "anonymization", "archive", "statistics", "windows", "stream"]
         static let knownKeys: [String] = [
             "sources.include", "sources.exclude", "sources.live", "sources.quiet_period", "sources.format",
             "anonymization.mode", "anonymization.rotation", "anonymization.key_file",
             "archive.source", "archive.output", "archive.gzip_level",
+            "statistics.enabled", "statistics.store",
             "stream.max_open_sessions",
         ] + RetentionClass.allCases.map { "windows." + $0.rawValue }
 
@@ -226,6 +241,12 @@ public struct RetentionPolicy: Sendable {
         func strings(_ key: String) throws(AnonLogError) -> (value: [String], line: Int)? {
             guard let entry = entry(key) else { return nil }
             guard case .strings(let value) = entry.value else { throw mismatch(key, entry, expected: "an array of strings") }
+            return (value, entry.line)
+        }
+
+        func boolean(_ key: String) throws(AnonLogError) -> (value: Bool, line: Int)? {
+            guard let entry = entry(key) else { return nil }
+            guard case .boolean(let value) = entry.value else { throw mismatch(key, entry, expected: "true or false") }
             return (value, entry.line)
         }
 

@@ -86,14 +86,13 @@ public struct RetentionStatus: Sendable {
         for statisticsClass in StatisticsClass.allCases {
             let retentionClass = statisticsClass.retentionClass
             var entry = Entry(retentionClass: retentionClass, window: policy.window(retentionClass), unit: "rows")
-            if let holding = try statistics.holdings(of: statisticsClass) {
+            if let holding = try statistics.holdings(of: statisticsClass, olderThan: cutoff(retentionClass)) {
                 entry.held = holding.rows
                 entry.oldest = holding.oldest
-                if let limit = cutoff(retentionClass), let oldest = holding.oldest, oldest < limit {
-                    entry.note = "rows older than the window are held"
-                }
+                entry.overdue = holding.overdue
+                if let overdue = holding.overdue, overdue > 0 { entry.note = "deleted by the next anonlog archive or retention apply" }
             } else {
-                entry.note = "no statistics store"
+                entry.note = policy.statisticsEnabled ? "no statistics store" : "statistics are off in the policy"
             }
             entries.append(entry)
         }

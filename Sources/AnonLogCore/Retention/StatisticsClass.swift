@@ -1,6 +1,8 @@
-/// The rows of the statistics store that expire by their own window.
+/// The rows of the statistics store that expire by their own window (the tables of each are
+/// listed by `SQLiteStatsStore.retainedRows(of:)`).
 public enum StatisticsClass: String, Sendable, Hashable, CaseIterable {
-    /// Rows about one actor (a client pseudonym, a session): 30 days in the sample policy.
+    /// Rows that name one subject (a client or network pseudonym per day, a message fingerprint,
+    /// an alert): 30 days in the sample policy.
     case perActor = "per_actor"
     /// One-minute buckets: 48 hours.
     case minuteBuckets = "minute"

@@ -67,13 +67,32 @@ struct ArchivePolicyOptions: ParsableArguments {
         return configuration
     }
 
-    /// The statistics sink: none until the statistics store is wired in; a journal file for
-    /// tests (`ANONLOG_TEST_STATS_JOURNAL`).
-    func statisticsSink() -> any ArchiveStatsSink {
-        if let journal = ProcessEnvironment.current()["ANONLOG_TEST_STATS_JOURNAL"], !journal.isEmpty {
-            return JournalStatsSink(path: journal)
+    /// The key of an existing key file, if it can be read and suits the policy: `retention
+    /// apply` needs it only to record statistics an interrupted archive run left pending.
+    func existingKey(_ configuration: ArchiveConfiguration) -> KeyRecord? {
+        guard let path = configuration.keyFile, var record = try? KeyFile.load(from: path) else { return nil }
+        if configuration.policy.mode == .mask { record.mode = .mask }
+        guard (try? KeySettingsCheck.verify(record, mode: configuration.policy.mode, rotation: configuration.policy.rotation)) != nil else {
+            return nil
         }
-        return NoStatisticsSink()
+        return record
+    }
+
+    /// The statistics store the policy names (`[statistics] store`, else the default store), or
+    /// no sink when the policy turns statistics off.
+    ///
+    /// - Parameter creating: Create the store to record into (`archive`); otherwise a missing
+    ///   store holds nothing (`retention`).
+    func statisticsSink(policy: RetentionPolicy, creating: Bool) throws(ExitCode) -> any ArchiveStatsSink {
+        guard policy.statisticsEnabled else { return NoStatisticsSink() }
+        return try reportingErrors { () throws(AnonLogError) -> any ArchiveStatsSink in
+            guard let path = policy.statisticsStore ?? (try? StatsStoreLocation.defaultPath(environment: ProcessEnvironment.current())) else {
+                throw AnonLogError(
+                    .usage, "cannot find the default stats store: set HOME or XDG_STATE_HOME, or name one in the policy's [statistics] store",
+                    location: .init(path: policy.path))
+            }
+            return try SQLiteArchiveStatsSink(path: path, creating: creating)
+        }
     }
 }
 

@@ -11,7 +11,8 @@ struct ArchiveCommand: ParsableCommand {
             logs and files modified within the quiet period, and anonymizes several at once (one \
             per core by default). Each output (gzip) is written under a temporary name, synced, \
             read back and verified (line count and CRC-32), renamed into place and recorded in the \
-            manifest (DST/.anonlog-archive/manifest); then its statistics are ingested, once. Files \
+            manifest (DST/.anonlog-archive/manifest); its statistics, recorded as it is read, go to \
+            the policy's [statistics] store (default: the filter's), exactly once. Files \
             in the manifest are skipped, so a rerun changes nothing. Raw logs are deleted only \
             once archived, verified, ingested and older than raw_logs; anonymized logs, statistics \
             rows and key epochs past their windows are deleted or shredded in the same run. A lock \
@@ -77,7 +78,8 @@ struct ArchiveCommand: ParsableCommand {
         if let bar {
             progress = { bar.show($0) }
         }
-        let report = ArchiveJob.run(configuration, statistics: settings.statisticsSink(), progress: progress)
+        let statistics = try settings.statisticsSink(policy: policy, creating: true)
+        let report = ArchiveJob.run(configuration, statistics: statistics, progress: progress)
         bar?.clear()
         try ArchiveReportPrinter.finish(report, reportJSON: reportJson, verbose: verbose)
     }

@@ -26,8 +26,9 @@ struct RetentionCommand: ParsableCommand {
         func run() throws {
             let policy = try settings.loadPolicy()
             let configuration = try settings.configuration(policy: policy, source: source, needsKey: false)
+            let statistics = try settings.statisticsSink(policy: policy, creating: false)
             let status = try reportingErrors { () throws(AnonLogError) -> RetentionStatus in
-                try RetentionJob.status(configuration, statistics: settings.statisticsSink())
+                try RetentionJob.status(configuration, statistics: statistics)
             }
             if json {
                 print(status.json, terminator: "")
@@ -59,7 +60,8 @@ struct RetentionCommand: ParsableCommand {
             discussion: """
                 Deletes archived raw logs older than raw_logs (only those the manifest records as \
                 archived and ingested), anonymized logs older than anonymized_logs, statistics rows \
-                past their windows, and shreds key epochs older than key_epochs. Exit status as for \
+                past their windows (in the policy's [statistics] store), and shreds key epochs older \
+                than key_epochs. Exit status as for \
                 anonlog archive (0 done, 2 partial failure, 3 nothing to do, 75 locked).
                 """
         )
@@ -81,8 +83,10 @@ struct RetentionCommand: ParsableCommand {
         func run() throws {
             ShutdownRequest.installHandlers()
             let policy = try settings.loadPolicy()
-            let configuration = try settings.configuration(policy: policy, source: source, needsKey: false)
-            let report = RetentionJob.apply(configuration, statistics: settings.statisticsSink(), dryRun: dryRun)
+            var configuration = try settings.configuration(policy: policy, source: source, needsKey: false)
+            configuration.keys = settings.existingKey(configuration)
+            let statistics: any ArchiveStatsSink = dryRun ? NoStatisticsSink() : try settings.statisticsSink(policy: policy, creating: false)
+            let report = RetentionJob.apply(configuration, statistics: statistics, dryRun: dryRun)
             if dryRun, report.fatalError == nil { ArchiveReportPrinter.printPlan(report.plan, configuration: configuration) }
             try ArchiveReportPrinter.finish(report, reportJSON: reportJson, verbose: verbose)
         }

@@ -131,7 +131,7 @@ final class MemoryStatsSink: ArchiveStatsSink {
         return 1
     }
 
-    func holdings(of class: StatisticsClass) throws(AnonLogError) -> StatisticsHolding? {
+    func holdings(of class: StatisticsClass, olderThan cutoff: Int64?) throws(AnonLogError) -> StatisticsHolding? {
         StatisticsHolding(rows: ingested.count, oldest: nil)
     }
 }

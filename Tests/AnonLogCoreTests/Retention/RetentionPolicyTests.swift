@@ -34,6 +34,16 @@ struct RetentionPolicyTests {
         #expect(policy.quietPeriod == .init(10, .minutes))
         #expect(policy.mode == .hmac && policy.rotation == .daily && policy.format == nil)
         #expect(policy.maximumOpenSessions == 100_000)
+        #expect(policy.statisticsEnabled && policy.statisticsStore == nil)
+    }
+
+    @Test func theStatisticsStoreIsTheDefaultOneUnlessThePolicyNamesOneOrTurnsStatisticsOff() throws {
+        let unnamed = try Self.parse("[sources]\ninclude = [\"*.gz\"]")
+        #expect(unnamed.statisticsEnabled && unnamed.statisticsStore == nil)
+        let named = try Self.parse("[statistics]\nstore = \"state/stats.db\"")
+        #expect(named.statisticsEnabled && named.statisticsStore == "/etc/anonlog/state/stats.db")
+        let off = try Self.parse("[statistics]\nenabled = false\nstore = \"/var/lib/anonlog/stats.db\"")
+        #expect(!off.statisticsEnabled && off.statisticsStore == "/var/lib/anonlog/stats.db")
     }
 
     @Test func streamWindowsComeFromTheAnonymizedLogsAndChatWindows() throws {
@@ -87,6 +97,10 @@ struct RetentionPolicyTests {
             ("[archive]\ngzip_level = 10", 2, "gzip_level must be 1 to 9"),
             ("[archive]\ngzip_level = \"6\"", 2, "gzip_level must be an integer"),
             ("[stream]\nmax_open_sessions = 0", 2, "max_open_sessions must be 1"),
+            ("[statistics]\nenabled = \"yes\"", 2, "enabled must be true or false, not a string"),
+            ("[statistics]\n\nstore = \"\"", 3, "store must name a file"),
+            ("[statistics]\nstore = true", 2, "store must be a string"),
+            ("[statistics]\ndatabase = \"s.db\"", 2, "unknown key 'database' in [statistics]; expected one of enabled, store"),
             ("[windows]\nraw_logs = \"7d\"\nraw_logs = \"8d\"", 3, "defined twice"),
         ]
         for (text, line, message) in cases {
