@@ -9,6 +9,7 @@ final class EventBuilder {
     let templates = PathTemplate()
     let classifier = UserAgentClassifier()
     private let probes = ProbeMatcher()
+    private let requests = RequestCache()
     private let networks = NetworkPseudonyms()
     private var message = MessageText()
     private var linkHost = ShortText()
@@ -93,6 +94,21 @@ final class EventBuilder {
             record.fileNameKey = 0
             record.argumentsKey = 0
         } else {
+            // Everything below depends on the target and on whether the status was 403 or 404.
+            let target = UnsafeRawBufferPointer(rebasing: line[request.target])
+            let tag = RequestCache.tag(target, notFound: record.status == 404 || record.status == 403)
+            if let slot = requests.slot(of: target, tag: tag) {
+                let entry = requests.entry(slot)
+                record.templateKey = entry.templateKey
+                record.findings = entry.findings
+                record.exploitTag = entry.exploitTag
+                record.pathKey = entry.pathKey
+                record.targetKey = entry.targetKey
+                record.fileNameKey = entry.fileNameKey
+                record.argumentsKey = entry.argumentsKey
+                record.template = buffer.store(requests.template(slot))
+                return
+            }
             record.templateKey = templates.build(line, path: request.path)
             record.findings = probes.inspect(line, request: request, status: Int(record.status))
             record.exploitTag = Int32(probes.exploitTag)
@@ -102,6 +118,10 @@ final class EventBuilder {
             while nameStart > request.path.lowerBound, line[nameStart - 1] != UInt8(ascii: "/") { nameStart -= 1 }
             record.fileNameKey = Self.key(line, nameStart..<request.path.upperBound)
             record.argumentsKey = request.query.map { Self.key(line, $0) } ?? 0
+            let entry = RequestCache.Entry(
+                templateKey: record.templateKey, findings: record.findings, exploitTag: record.exploitTag, pathKey: record.pathKey,
+                targetKey: record.targetKey, fileNameKey: record.fileNameKey, argumentsKey: record.argumentsKey)
+            templates.withText { requests.remember(target, tag: tag, entry: entry, template: $0) }
         }
         record.template = templates.withText { buffer.store($0) }
     }
