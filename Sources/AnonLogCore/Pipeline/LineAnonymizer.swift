@@ -122,6 +122,10 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
         precondition(events == nil || extractor != nil, "statistics records need an extractor")
         defer { if let events { extractor?.finish(events) } }
         let outputStart = output.count
+        // The epoch (and its statistics keys) of the line before: lines mostly share one, and
+        // holding it here spares a lookup, a retain and a release per line.
+        var current: EpochPseudonyms<Pseudonymizer>.Epoch?
+        var keys: StatsEpochKeys?
         var lineStart = 0
         while lineStart < chunk.count {
             let remaining = chunk.count - lineStart
@@ -136,7 +140,8 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             counts.countLine(format: fields?.format)
             guard readsTime || extractor != nil else {
                 // No rotation, no window, no statistics: the hot path, without reading the time.
-                let epoch = epochs.epoch(0)
+                if current == nil { current = epochs.epoch(0) }
+                let epoch = current.unsafelyUnwrapped
                 planReplacements(in: line, fields: fields)
                 anonymize(line: line, epoch: epoch, into: output)
                 if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
@@ -144,10 +149,16 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
                 continue
             }
             let time = recordTime(of: line, fields: fields)
-            let epoch = epochs.epoch(epochIndex(time: time))
+            let index = epochIndex(time: time)
+            if current == nil || current.unsafelyUnwrapped.index != index {
+                current = epochs.epoch(index)
+                keys = extractor?.keys(forEpoch: index)
+            }
+            let epoch = current.unsafelyUnwrapped
             // Statistics see every record, also those the window drops (only counts remain).
             if let extractor, let events {
-                extractor.add(line: line, at: lineStart, fields: fields, time: time, epoch: epoch.index, addresses: epoch.addresses, to: events)
+                extractor.add(
+                    line: line, at: lineStart, fields: fields, time: time, epoch: index, addresses: epoch.addresses, keys: keys, to: events)
             }
             if let recordCutoff, let time, time < recordCutoff {
                 counts.recordsDroppedByAge += 1

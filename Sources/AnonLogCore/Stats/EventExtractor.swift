@@ -22,11 +22,12 @@ final class EventExtractor {
     ///   - time: Its record time (Unix seconds), if it has one that parses.
     ///   - epoch: The key epoch the anonymizer chose for it.
     ///   - addresses: The anonymizer's pseudonym cache of that epoch (`nil` when shredded).
+    ///   - keys: ``keys(forEpoch:)`` of that epoch.
     ///   - buffer: The chunk's records.
     @inline(__always)
     func add<Pseudonymizer: AddressPseudonymizer>(
         line: UnsafeRawBufferPointer, at offset: Int, fields: LineFields?, time: Int64?, epoch: Int64,
-        addresses: PseudonymCache<Pseudonymizer>?, to buffer: StatsEventBuffer
+        addresses: PseudonymCache<Pseudonymizer>?, keys: StatsEpochKeys?, to buffer: StatsEventBuffer
     ) {
         var record = StatsEventBuffer.Record()
         record.lineStart = UInt32(truncatingIfNeeded: offset)
@@ -51,10 +52,14 @@ final class EventExtractor {
         }
         record.localDay = StatsTime.floorDivide(time + StatsTime.zoneOffset(text), 86_400)
         let slot = buffer.append(record)
-        guard let addresses, let keys = keyring.keys(forEpoch: epoch) else { return }
+        guard let addresses, let keys else { return }
         slot.pointee.flags.insert(.hasEvent)
         builder.build(line, fields: fields, keys: keys, addresses: addresses, into: &slot.pointee, buffer: buffer)
     }
+
+    /// The statistics keys of `epoch` (`nil` when it is shredded), for ``add(line:at:fields:time:epoch:addresses:keys:to:)``:
+    /// the caller holds them while lines share the epoch.
+    func keys(forEpoch epoch: Int64) -> StatsEpochKeys? { keyring.keys(forEpoch: epoch) }
 
     /// Ends a chunk: what the buffer's consumer needs beyond the records.
     func finish(_ buffer: StatsEventBuffer) {
