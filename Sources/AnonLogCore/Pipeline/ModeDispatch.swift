@@ -48,6 +48,7 @@ enum ModeDispatch {
 /// A line rewriter of any mode.
 protocol LineRewriting: AnyObject {
     func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer)
+    func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer, events: StatsEventBuffer?)
     var counts: AnonymizationCounts { get }
     var keyingError: AnonLogError? { get }
     var statistics: StatsRecorder? { get set }

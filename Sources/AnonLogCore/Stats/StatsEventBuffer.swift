@@ -6,7 +6,8 @@
 /// order of the lines (segments, the ledger, detectors, aggregates) is done by
 /// ``StatsRecorder/consume(_:lines:)`` on one thread, in input order. The buffer belongs to a
 /// chunk and is reused for every chunk: it grows to its working size and then never allocates.
-final class StatsEventBuffer {
+@_spi(Benchmarks)
+public final class StatsEventBuffer {
     /// What is known about one line.
     struct Record {
         struct Flags: OptionSet {
@@ -81,7 +82,7 @@ final class StatsEventBuffer {
     private(set) var records: UnsafeMutablePointer<Record>
     private var recordCapacity: Int
     /// Records held.
-    private(set) var count = 0
+    public private(set) var count = 0
     private var arena: UnsafeMutableRawPointer
     private var arenaCapacity: Int
     private var arenaCount = 0
@@ -89,7 +90,9 @@ final class StatsEventBuffer {
     /// while filling this buffer.
     var organizations: [(asn: UInt32, name: String)] = []
 
-    init(recordCapacity: Int = 4096, arenaCapacity: Int = 1 << 16) {
+    /// An empty buffer with room for `recordCapacity` lines and `arenaCapacity` bytes of
+    /// texts; both grow when needed.
+    public init(recordCapacity: Int = 4096, arenaCapacity: Int = 1 << 16) {
         self.recordCapacity = max(recordCapacity, 16)
         self.arenaCapacity = max(arenaCapacity, 256)
         records = .allocate(capacity: self.recordCapacity)

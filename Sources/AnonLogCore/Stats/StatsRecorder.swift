@@ -134,7 +134,8 @@ public final class StatsRecorder {
     /// - Parameters:
     ///   - buffer: The records an ``EventExtractor`` made of the chunk's lines.
     ///   - lines: The chunk the records point into (its raw lines).
-    func consume(_ buffer: StatsEventBuffer, lines: UnsafeRawBufferPointer) {
+    @_spi(Benchmarks)
+    public func consume(_ buffer: StatsEventBuffer, lines: UnsafeRawBufferPointer) {
         for (asn, name) in buffer.organizations where organizations[asn] == nil { organizations[asn] = name }
         var index = 0
         while index < buffer.count, failure == nil {
