@@ -50,6 +50,8 @@ public final class StatsRecorder {
     /// Organizations of the autonomous systems met, from the workers' GeoIP caches.
     private var organizations: [UInt32: String] = [:]
     private let clock: () -> Int64
+    /// Writes held segments on a thread of its own (an SQLite store); `nil`: written here.
+    private let committer: StatsCommitter?
     /// The epoch of the last line that carried a time: the epoch of the lines without one.
     private var lastEpoch: Int64?
 
@@ -95,6 +97,11 @@ public final class StatsRecorder {
         detectors = Detectors(configuration: configuration, evidence: evidence)
         aggregates = SegmentAggregates(configuration: configuration)
         self.clock = clock
+        committer = StatsCommitter.make(for: store)
+    }
+
+    deinit {
+        committer?.stop()
     }
 
     /// Starts a new input: its lines form their own segments.
@@ -116,6 +123,15 @@ public final class StatsRecorder {
     public func finishInput() {
         if isOpen { closeSegment(complete: false) }
         commitPending()
+        if let committer {
+            let outcome = committer.drain()
+            report.segmentsWritten += outcome.segmentsWritten
+            report.linesCounted += outcome.linesCounted
+            report.events += outcome.events
+            report.alerts += outcome.alerts
+            report.linesIngestedConcurrently += outcome.linesIngestedConcurrently
+            if let error = outcome.failure { fail(error) }
+        }
     }
 
     /// Subjects the detectors forgot to stay within their memory.
@@ -136,6 +152,7 @@ public final class StatsRecorder {
     ///   - lines: The chunk the records point into (its raw lines).
     @_spi(Benchmarks)
     public func consume(_ buffer: StatsEventBuffer, lines: UnsafeRawBufferPointer) {
+        if let committer, failure == nil, let error = committer.failure { fail(error) }
         for (asn, name) in buffer.organizations where organizations[asn] == nil { organizations[asn] = name }
         var index = 0
         while index < buffer.count, failure == nil {
@@ -256,13 +273,16 @@ public final class StatsRecorder {
         identity = Array(digest[0..<16])
         // The same lines may have been read a moment ago in this very run (a stream that
         // repeats itself) and be waiting for their commit.
-        if let earlier = pending.last(where: { $0.entry.segment == identity }) {
+        if let earlier = pending.last(where: { $0.entry.segment == identity }) ?? committer?.heldUpdate(for: identity) {
             coveredLines = earlier.entry.lines
             coveredDigest = earlier.entry.digest
             return
         }
         do throws(AnonLogError) {
-            if let entry = try store.ledgerEntry(for: identity) {
+            // With a committer the store is its thread's: the ledger is read through a second
+            // connection, which sees every commit that has ended.
+            let entry = if let committer { try committer.ledger.ledgerEntry(for: identity) } else { try store.ledgerEntry(for: identity) }
+            if let entry {
                 coveredLines = entry.lines
                 coveredDigest = entry.digest
             }
@@ -325,6 +345,10 @@ public final class StatsRecorder {
         }
         guard !pending.isEmpty, failure == nil else { return }
         let batch = aggregates.flush(alerts: pendingAlerts, organizations: organizations)
+        if let committer {
+            committer.submit(StatsCommitter.Job(batch: batch, updates: pending, lines: pendingLines, events: pendingEvents, alerts: pendingAlerts.count))
+            return
+        }
         do throws(AnonLogError) {
             if try store.commit(batch, updates: pending) {
                 report.segmentsWritten += pending.count

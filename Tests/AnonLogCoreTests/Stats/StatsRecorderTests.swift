@@ -192,6 +192,10 @@ struct StatsRecorderTests {
         #expect(report.linesCounted + report.linesInShreddedEpochs > 6_000)
         #expect(report.alerts > 0)
         #expect(reference.contains { $0.hasPrefix("alerts|") } && reference.contains { $0.hasPrefix("chat|") })
+        // An SQLite store is written on a thread of its own; a memory store in line: the same.
+        let memory = MemoryStatsStore()
+        #expect(try Self.recordInMemory(Self.mixedLog, keys: keys, configuration: configuration, store: memory) == report)
+        #expect(memory.alerts.count == report.alerts && memory.ledger.count == report.segmentsWritten)
         let organization = try SQLiteDatabase(path: path).queryText("SELECT organization FROM autonomous_systems WHERE asn = 64501 LIMIT 1")
         #expect(organization == (variant == 3 ? "Example Hosting" : nil))
 
@@ -212,6 +216,12 @@ struct StatsRecorderTests {
         _ input: [UInt8], keys: KeyRecord, configuration: StatsConfiguration = StatsConfiguration()
     ) throws -> (rows: [String], report: StatsIngestionReport, path: String) {
         let (store, path) = try temporaryStore()
+        let report = try recordInMemory(input, keys: keys, configuration: configuration, store: store)
+        return (try wholeStore(path), report, path)
+    }
+
+    /// The report of recording `input` in memory into `store`.
+    static func recordInMemory(_ input: [UInt8], keys: KeyRecord, configuration: StatsConfiguration, store: any StatsStore) throws -> StatsIngestionReport {
         let anonymizer = try LogAnonymizer(keys: keys)
         let recorder = StatsRecorder(store: store, keys: keys, configuration: configuration) { 0 }
         anonymizer.statistics = recorder
@@ -219,7 +229,7 @@ struct StatsRecorderTests {
         input.withUnsafeBytes { anonymizer.anonymize($0, into: OutputBuffer()) }
         recorder.finishInput()
         if let failure = recorder.failure { throw failure }
-        return (try wholeStore(path), recorder.report, path)
+        return recorder.report
     }
 
     @Test func aLineWithoutATimeTakesTheEpochOfTheLineBeforeItWhicheverWorkerReadsIt() throws {
