@@ -29,8 +29,10 @@
 /// computed by the anonymizing workers in parallel, each with its own ``EventExtractor``, into
 /// their chunks' ``StatsEventBuffer``s; what depends on the order of the lines (segments, the
 /// ledger, detectors, aggregates, commits) is done here, by ``consume(_:lines:)``, on one
-/// thread that sees the chunks in input order. The results are those of one thread reading the
-/// lines one by one, whatever the number of workers and the size of the chunks.
+/// thread that sees the chunks in input order. An SQLite store's commits are written by a
+/// ``StatsCommitter`` thread meanwhile, in order. The results are those of one thread reading
+/// the lines one by one, whatever the number of workers and the size of the chunks; the
+/// ``report`` is complete when ``finishInput()`` returns.
 public final class StatsRecorder {
     /// What recording did, for the summary.
     public private(set) var report = StatsIngestionReport()
