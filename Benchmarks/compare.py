@@ -93,6 +93,7 @@ def commands(anonlog, plain, packed, key):
         ('anonlog .gz', quiet + [packed], None, null),
         ('anonlog plain -> .gz file', quiet + [plain, '-o', os.path.join(scratch, 'out.log.gz')], None, None),
         ('anonlog plain, 1 thread', quiet + ['--threads', '1', plain], None, null),
+        ('anonlog plain + stats, 1 thread', with_stats + ['--threads', '1', plain], None, null),
     ]
     for mode, mode_key in mode_keys(anonlog).items():
         candidates.append((f'anonlog plain --mode {mode}', [anonlog, '--key-file', mode_key, '--quiet', '--no-stats', '--mode', mode, plain], None, null))

@@ -14,6 +14,11 @@ enum StreamFailure: Error {
 /// to the sink strictly in sequence. A fixed set of chunks circulates, so a slow sink stops the
 /// reader (back-pressure) instead of letting memory grow.
 ///
+/// With statistics, the workers also compute each line's statistics record (time, hash, event:
+/// all that depends on the line alone) into their chunk's ``StatsEventBuffer``, and the writer
+/// hands the chunks' records to the ``StatsRecorder`` in input order (segments, ledger,
+/// detectors, aggregates, commits).
+///
 /// From a live source (pipe, terminal) a chunk is dispatched as soon as a read returns with a
 /// complete line, and the sink is flushed after it: no line waits for the next.
 final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
@@ -23,8 +28,8 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     private let chunkSize: Int
     private let maximumLineLength: Int
     private let chunks: [PipelineChunk]
-    /// A rewriter that only hands lines to the statistics, in order, on the writer thread.
-    private let statisticsLane: LineAnonymizer<Pseudonymizer>?
+    /// Counts the workers' statistics records, in order, on the writer thread.
+    private let statistics: StatsRecorder?
     /// The writer's in-order work (chat session window, tally), when asked for.
     private let ordered: OrderedOutputStage?
 
@@ -33,11 +38,12 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     ///   - gzipLevel: Compress the output into gzip members at this level, or `nil` for plain.
     ///   - chunkSize: The size of a chunk; lines longer than it grow their chunk.
     ///   - maximumLineLength: The longest line held whole; longer ones go in pieces.
+    ///   - statistics: Records statistics of the lines (each worker gets an extractor).
     ///   - windows: Stream windows; a chat window runs in order on the writer thread.
     ///   - tallying: Whether to tally the bytes written (see ``tally``).
     init(
         workers: [LineAnonymizer<Pseudonymizer>], gzipLevel: Int?, chunkSize: Int = 1 << 20,
-        maximumLineLength: Int = 64 << 20, statisticsLane: LineAnonymizer<Pseudonymizer>? = nil,
+        maximumLineLength: Int = 64 << 20, statistics: StatsRecorder? = nil,
         windows: StreamWindows? = nil, tallying: Bool = false
     ) throws(AnonLogError) {
         precondition(!workers.isEmpty, "a pipeline needs a worker")
@@ -47,10 +53,15 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         self.encoders = encoders
         self.chunkSize = chunkSize
         self.maximumLineLength = max(maximumLineLength, chunkSize)
-        self.statisticsLane = statisticsLane
+        self.statistics = statistics
+        if let statistics {
+            for worker in workers { worker.eventExtractor = statistics.makeEventExtractor() }
+        }
         // Enough chunks for every worker to hold one while the reader fills one and the writer
         // drains one or two.
-        self.chunks = (0..<(workers.count * 2 + 2)).map { _ in PipelineChunk(capacity: chunkSize) }
+        self.chunks = (0..<(workers.count * 2 + 2)).map { _ in
+            PipelineChunk(capacity: chunkSize, events: statistics == nil ? nil : StatsEventBuffer())
+        }
         ordered = OrderedOutputStage.isNeeded(windows: windows, tallying: tallying)
             ? try OrderedOutputStage(windows: windows, gzipLevel: gzipLevel, tallying: tallying) : nil
     }
@@ -75,11 +86,11 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
         let state = PipelineState(chunks: chunks)
         let live = source.isLive
         let sinkBox = UncheckedBox(sink)
-        let laneBox = UncheckedBox(statisticsLane)
+        let statisticsBox = UncheckedBox(statistics)
         let orderedBox = UncheckedBox(ordered)
         let writer = WorkerThread { [state] in
             WorkerThread.blockStopSignals()
-            Self.write(state: state, sink: sinkBox.value, live: live, statistics: laneBox.value, ordered: orderedBox.value)
+            Self.write(state: state, sink: sinkBox.value, live: live, statistics: statisticsBox.value, ordered: orderedBox.value)
         }
         let threads = workers.indices.map { index in
             let worker = UncheckedBox(workers[index])
@@ -169,7 +180,8 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
             let input = chunk.inputBytes
             switch chunk.kind {
             case .lines:
-                lines.anonymize(lines: input, into: chunk.output)
+                chunk.events?.removeAll()
+                lines.anonymize(lines: input, into: chunk.output, events: chunk.events)
             case .oversizedPiece(let endsLine):
                 lines.anonymize(oversizedPiece: input, endsLine: endsLine, into: chunk.output)
             case .redactedRun(let writesMarker, let endsLine):
@@ -201,10 +213,10 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
     // MARK: - Writer
 
     private static func write(
-        state: PipelineState, sink: any ByteSink, live: Bool, statistics: LineAnonymizer<Pseudonymizer>?, ordered: OrderedOutputStage?
+        state: PipelineState, sink: any ByteSink, live: Bool, statistics: StatsRecorder?, ordered: OrderedOutputStage?
     ) {
         while let chunk = state.takeNextCompletedChunk() {
-            if let statistics, case .lines = chunk.kind { statistics.observe(lines: chunk.inputBytes) }
+            if let statistics, let events = chunk.events, case .lines = chunk.kind { statistics.consume(events, lines: chunk.inputBytes) }
             if state.outputFailure == nil {
                 let bytes = ordered?.bytes(for: chunk) ?? (chunk.encoded.count > 0 ? chunk.encoded.bytes : chunk.output.bytes)
                 do {

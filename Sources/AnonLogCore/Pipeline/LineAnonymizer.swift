@@ -35,29 +35,18 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     private let fallbackEpoch: Int64
     /// What has been done so far.
     var counts = AnonymizationCounts()
-    /// Statistics: sees each line, its fields and its epoch before the addresses are replaced.
-    var statistics: StatsRecorder?
-
-    /// Hands every line of `chunk` to ``statistics`` without rewriting anything: the pipeline's
-    /// statistics lane, which sees the lines in order on one thread while the workers rewrite
-    /// them in parallel.
-    func observe(lines chunk: UnsafeRawBufferPointer) {
-        guard let statistics, let base = chunk.baseAddress else { return }
-        var lineStart = 0
-        while lineStart < chunk.count {
-            let lineEnd: Int
-            if let newline = memchr(base + lineStart, 0x0A, chunk.count - lineStart) {
-                lineEnd = base.distance(to: UnsafeRawPointer(newline))
-            } else {
-                lineEnd = chunk.count
-            }
-            let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
-            let fields = recognizer.recognize(line)
-            let epoch = epochs.epoch(epochIndex(time: rotation == .none ? nil : recordTime(of: line, fields: fields)))
-            statistics.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
-            lineStart = lineEnd + 1
+    /// Statistics recorded in memory (``LogAnonymizer``): each call's lines are extracted into
+    /// ``ownEvents`` and then counted. A pipeline's workers have an ``eventExtractor`` only: the
+    /// pipeline counts their chunks' records in order.
+    var statistics: StatsRecorder? {
+        didSet {
+            eventExtractor = statistics?.makeEventExtractor()
+            ownEvents = statistics == nil ? nil : StatsEventBuffer()
         }
     }
+    /// Builds the statistics records of lines, before their addresses are replaced.
+    var eventExtractor: EventExtractor?
+    private var ownEvents: StatsEventBuffer?
 
     // MARK: Stream windows (see StreamWindows); all unused when no window applies.
 
@@ -94,12 +83,30 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     /// The first error met while keying an epoch, if any (its lines were redacted).
     var keyingError: AnonLogError? { epochs.keyingError }
 
+    /// Anonymizes every line in `chunk` into `output`, and counts their statistics when
+    /// ``statistics`` is set.
+    ///
+    /// - Parameters:
+    ///   - chunk: Whole lines, each ending in a line feed, except that the last may lack one
+    ///     (the end of the input).
+    ///   - output: Receives the rewritten lines.
+    func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer) {
+        guard let statistics, let ownEvents else {
+            anonymize(lines: chunk, into: output, events: nil)
+            return
+        }
+        ownEvents.removeAll()
+        anonymize(lines: chunk, into: output, events: ownEvents)
+        statistics.consume(ownEvents, lines: chunk)
+    }
+
     /// Anonymizes every line in `chunk` into `output`.
     ///
     /// - Parameters:
     ///   - chunk: Whole lines, each ending in a line feed, except that the last may lack one
     ///     (the end of the input).
     ///   - output: Receives the rewritten lines.
+    ///   - events: Receives a statistics record per line (from ``eventExtractor``), or `nil`.
     // The pipeline reaches this through a mode chosen at run time; these make the optimizer
     // emit (and dispatch to) a version specialized for each mode's pseudonymizer.
     @_specialize(where Pseudonymizer == HMACPseudonymizer)
@@ -109,9 +116,16 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     @_specialize(where Pseudonymizer == IPCryptDeterministic)
     @_specialize(where Pseudonymizer == IPCryptNDXPseudonymizer)
     @_specialize(where Pseudonymizer == AddressDecryptor)
-    func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer) {
+    func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer, events: StatsEventBuffer?) {
         guard let base = chunk.baseAddress else { return }
+        let extractor = events == nil ? nil : eventExtractor
+        precondition(events == nil || extractor != nil, "statistics records need an extractor")
+        defer { if let events { extractor?.finish(events) } }
         let outputStart = output.count
+        // The epoch (and its statistics keys) of the line before: lines mostly share one, and
+        // holding it here spares a lookup, a retain and a release per line.
+        var current: EpochPseudonyms<Pseudonymizer>.Epoch?
+        var keys: StatsEpochKeys?
         var lineStart = 0
         while lineStart < chunk.count {
             let remaining = chunk.count - lineStart
@@ -124,10 +138,10 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
             counts.countLine(format: fields?.format)
-            guard readsTime else {
-                // No rotation and no window: the hot path, without reading the time.
-                let epoch = epochs.epoch(0)
-                statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
+            guard readsTime || extractor != nil else {
+                // No rotation, no window, no statistics: the hot path, without reading the time.
+                if current == nil { current = epochs.epoch(0) }
+                let epoch = current.unsafelyUnwrapped
                 planReplacements(in: line, fields: fields)
                 anonymize(line: line, epoch: epoch, into: output)
                 if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
@@ -135,9 +149,17 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
                 continue
             }
             let time = recordTime(of: line, fields: fields)
-            let epoch = epochs.epoch(epochIndex(time: time))
+            let index = epochIndex(time: time)
+            if current == nil || current.unsafelyUnwrapped.index != index {
+                current = epochs.epoch(index)
+                keys = extractor?.keys(forEpoch: index)
+            }
+            let epoch = current.unsafelyUnwrapped
             // Statistics see every record, also those the window drops (only counts remain).
-            statistics?.record(line: line, fields: fields, epoch: epoch.index, addresses: epoch.addresses)
+            if let extractor, let events {
+                extractor.add(
+                    line: line, at: lineStart, fields: fields, time: time, epoch: index, addresses: epoch.addresses, keys: keys, to: events)
+            }
             if let recordCutoff, let time, time < recordCutoff {
                 counts.recordsDroppedByAge += 1
                 lineStart = lineEnd + 1

@@ -57,4 +57,19 @@ public final class LogAnonymizer {
         get { lines.statistics }
         set { lines.statistics = newValue }
     }
+
+    /// Anonymizes `lines` and builds their statistics records into `events` without counting
+    /// them: the part of recording a pipeline's workers do (for the stage benchmarks).
+    ///
+    /// - Parameters:
+    ///   - lines: Whole lines, each ending in a line feed except perhaps the last.
+    ///   - output: Receives the rewritten bytes.
+    ///   - events: Emptied, then receives a record per line; ``statistics`` must be set (its
+    ///     ``StatsRecorder/consume(_:lines:)`` counts them).
+    @_spi(Benchmarks)
+    public func anonymize(_ lines: UnsafeRawBufferPointer, into output: OutputBuffer, events: StatsEventBuffer) {
+        precondition(statistics != nil, "building statistics records needs a recorder")
+        events.removeAll()
+        self.lines.anonymize(lines: lines, into: output, events: events)
+    }
 }

@@ -48,6 +48,7 @@ enum ModeDispatch {
 /// A line rewriter of any mode.
 protocol LineRewriting: AnyObject {
     func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer)
+    func anonymize(lines chunk: UnsafeRawBufferPointer, into output: OutputBuffer, events: StatsEventBuffer?)
     var counts: AnonymizationCounts { get }
     var keyingError: AnonLogError? { get }
     var statistics: StatsRecorder? { get set }
@@ -77,7 +78,8 @@ struct LineRewriterBuilder: PseudonymizerConsumer {
     let count: Int
     /// Compress the pipeline's output into gzip members at this level.
     let gzipLevel: Int?
-    /// Records statistics from the lines, in order, on the pipeline's writer thread.
+    /// Records statistics from the lines: built by the workers, counted in order on the
+    /// pipeline's writer thread.
     var statistics: StatsRecorder?
     /// Whether the pipeline tallies the bytes it writes (the archive verifies them).
     var tallying = false
@@ -99,13 +101,8 @@ struct LineRewriterBuilder: PseudonymizerConsumer {
         _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
     ) throws(AnonLogError) -> any PipelineRunning {
         let workers = (0..<max(1, count)).map { _ in rewriter(factory, marksSessions: true) }
-        var lane: LineAnonymizer<Pseudonymizer>?
-        if let statistics {
-            lane = rewriter(factory)
-            lane?.statistics = statistics
-        }
         return try ChunkPipeline(
-            workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength, statisticsLane: lane,
+            workers: workers, gzipLevel: gzipLevel, maximumLineLength: options.maximumLineLength, statistics: statistics,
             windows: options.windows.isActive ? options.windows : nil, tallying: tallying)
     }
 }

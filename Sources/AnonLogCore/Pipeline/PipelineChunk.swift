@@ -28,12 +28,15 @@ final class PipelineChunk: @unchecked Sendable {
     var sessionMarks: [SessionLineMark] = []
     /// The latest record time in it, when a chat window needs the clock.
     var latestTime: Int64?
+    /// The statistics records of its lines, when statistics are recorded.
+    let events: StatsEventBuffer?
 
     // @unchecked Sendable: a chunk is owned by one thread at a time (reader, a worker, the
     // writer), handed over under the pipeline's lock.
 
-    init(capacity: Int) {
+    init(capacity: Int, events: StatsEventBuffer? = nil) {
         self.capacity = capacity
+        self.events = events
         self.storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 

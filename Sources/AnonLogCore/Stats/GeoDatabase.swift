@@ -274,6 +274,9 @@ final class GeoCache {
     private var filled: [Bool]
     /// Organization of each ASN seen (bounded by the number of ASNs in the databases).
     private(set) var organizations: [UInt32: String] = [:]
+    /// The organizations met since the last ``takeNewOrganizations()``, for the thread that
+    /// writes the rows.
+    private var newOrganizations: [(asn: UInt32, name: String)] = []
 
     init(databases: [GeoDatabase], capacity: Int = 4096) {
         self.databases = databases
@@ -299,7 +302,10 @@ final class GeoCache {
             let record = database.lookup(address)
             if asn == 0, record.asn != 0 {
                 asn = record.asn
-                if let organization = record.organization, organizations[asn] == nil { organizations[asn] = organization }
+                if let organization = record.organization, organizations[asn] == nil {
+                    organizations[asn] = organization
+                    newOrganizations.append((asn, organization))
+                }
             }
             if country == 0, let code = record.country, code.utf8.count == 2 {
                 let bytes = Array(code.utf8)
@@ -312,6 +318,12 @@ final class GeoCache {
         countries[slot] = country
         filled[slot] = true
         return (asn, country)
+    }
+
+    /// Hands over the organizations met since the last call.
+    func takeNewOrganizations() -> [(asn: UInt32, name: String)] {
+        defer { newOrganizations.removeAll() }
+        return newOrganizations
     }
 
     /// The text of a packed country code.

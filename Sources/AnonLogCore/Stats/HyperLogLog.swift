@@ -146,15 +146,35 @@ extension HyperLogLog {
         let m = 1 << precision
         let nonzero = occupied(registers: registers, count: m)
         if nonzero * 3 + 4 < m {
-            var bytes: [UInt8] = [sparseTag, UInt8(precision)]
-            bytes.reserveCapacity(6 + nonzero * 3)
-            withUnsafeBytes(of: UInt32(nonzero).littleEndian) { bytes.append(contentsOf: $0) }
-            for index in 0..<m where registers[index] != 0 {
-                bytes.append(UInt8(truncatingIfNeeded: index))
-                bytes.append(UInt8(truncatingIfNeeded: index >> 8))
-                bytes.append(registers[index])
+            return [UInt8](unsafeUninitializedCapacity: 6 + nonzero * 3) { buffer, initialized in
+                buffer[0] = sparseTag
+                buffer[1] = UInt8(precision)
+                buffer[2] = UInt8(truncatingIfNeeded: nonzero)
+                buffer[3] = UInt8(truncatingIfNeeded: nonzero >> 8)
+                buffer[4] = UInt8(truncatingIfNeeded: nonzero >> 16)
+                buffer[5] = UInt8(truncatingIfNeeded: nonzero >> 24)
+                var written = 6
+                let raw = UnsafeRawPointer(registers)
+                var offset = 0
+                while offset < m {
+                    // Most registers of a sparse sketch are zero: skip them eight at a time.
+                    if offset + 8 <= m, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == 0 {
+                        offset += 8
+                        continue
+                    }
+                    let end = min(offset + 8, m)
+                    while offset < end {
+                        if registers[offset] != 0 {
+                            buffer[written] = UInt8(truncatingIfNeeded: offset)
+                            buffer[written + 1] = UInt8(truncatingIfNeeded: offset >> 8)
+                            buffer[written + 2] = registers[offset]
+                            written += 3
+                        }
+                        offset += 1
+                    }
+                }
+                initialized = written
             }
-            return bytes
         }
         return [UInt8](unsafeUninitializedCapacity: 2 + m) { buffer, initialized in
             buffer[0] = denseTag

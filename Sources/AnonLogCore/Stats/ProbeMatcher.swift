@@ -35,8 +35,8 @@ final class ProbeMatcher {
     }
 
     private let storage: BytePatterns.Storage
-    /// The lower-case sensitive-file suffixes, bucketed by their last byte.
-    private let sensitiveByLastByte: [BytePatterns]
+    /// The lower-case sensitive-file suffixes.
+    private let sensitiveFiles: BytePatterns
     private let adminInterfaces: BytePatterns
     private let backdoors: Set<UInt64>
     private let traversal: BytePatterns
@@ -62,12 +62,7 @@ final class ProbeMatcher {
         func lines(_ table: String) -> [[UInt8]] { table.split(separator: "\n").map { Array($0.utf8) } }
         let storage = BytePatterns.Storage()
         self.storage = storage
-        var buckets = [[[UInt8]]](repeating: [], count: 256)
-        for entry in lines(ProbeLists.sensitiveFileTable) {
-            let lowered = entry.map(Self.lowercase)
-            buckets[Int(lowered.last!)].append(lowered)
-        }
-        sensitiveByLastByte = buckets.map { storage.patterns($0) }
+        sensitiveFiles = storage.patterns(lines(ProbeLists.sensitiveFileTable).map { $0.map(Self.lowercase) })
         adminInterfaces = storage.patterns(lines(ProbeLists.adminInterfaceTable).map { $0.map(Self.lowercase) })
         backdoors = Set(lines(ProbeLists.backdoorTable).map { entry in entry.map(Self.lowercase).withUnsafeBytes { StatsHash.hash($0) } })
         traversal = storage.patterns(lines(ProbeLists.pathTraversalTable))
@@ -105,7 +100,7 @@ final class ProbeMatcher {
         let lowerPath = lower.pointer
         let count = lower.count
         let notFound = status == 404 || status == 403
-        if count > 0, sensitiveByLastByte[Int(lowerPath[count - 1])].firstSuffix(of: lowerPath, count: count) >= 0 {
+        if count > 0, sensitiveFiles.firstSuffix(of: lowerPath, count: count) >= 0 {
             findings.insert(.sensitiveFile)
         }
         if notFound {
@@ -184,24 +179,46 @@ final class ProbeMatcher {
         return false
     }
 
-    /// A target that contains none of `.`, `%`, `=`, `\\`, `/etc/` and `/proc/` cannot match a
-    /// traversal entry.
+    /// A target that contains none of `%`, `=`, `\\`, `..`, `/etc/`, `/proc/`, `/var/log/`,
+    /// `win.ini`, `boot.ini` and `global.asa` cannot match a traversal entry. One pass: each
+    /// word is tried only where its first byte is.
     @inline(__always)
     private static func mayHoldTraversal(_ bytes: UnsafeRawBufferPointer, _ target: Range<Int>) -> Bool {
         guard !target.isEmpty else { return false }
         let pointer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + target.lowerBound
-        for index in 0..<target.count {
+        let count = target.count
+        for index in 0..<count {
             switch pointer[index] {
             case UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "\\"): return true
             case UInt8(ascii: "."):
                 // "../" or "..\\", or a dot-dot after a slash; a dot in a file name is not.
-                if index + 1 < target.count, pointer[index + 1] == UInt8(ascii: ".") { return true }
+                if index + 1 < count, pointer[index + 1] == UInt8(ascii: ".") { return true }
+            case UInt8(ascii: "/"):
+                if startsWith(pointer, count, at: index, "/etc/") || startsWith(pointer, count, at: index, "/proc/")
+                    || startsWith(pointer, count, at: index, "/var/log/")
+                {
+                    return true
+                }
+            case UInt8(ascii: "w"):
+                if startsWith(pointer, count, at: index, "win.ini") { return true }
+            case UInt8(ascii: "b"):
+                if startsWith(pointer, count, at: index, "boot.ini") { return true }
+            case UInt8(ascii: "g"):
+                if startsWith(pointer, count, at: index, "global.asa") { return true }
             default: continue
             }
         }
-        return contains(pointer, target.count, "/etc/") || contains(pointer, target.count, "/proc/")
-            || contains(pointer, target.count, "win.ini") || contains(pointer, target.count, "boot.ini")
-            || contains(pointer, target.count, "/var/log/") || contains(pointer, target.count, "global.asa")
+        return false
+    }
+
+    /// Whether `word` is at `index` of `text`.
+    @inline(__always)
+    private static func startsWith(_ text: UnsafePointer<UInt8>, _ count: Int, at index: Int, _ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard length <= count - index else { return false }
+        let bytes = word.utf8Start
+        for offset in 0..<length where text[index + offset] != bytes[offset] { return false }
+        return true
     }
 
     /// CrowdSec's `http-dos-random-uri`: a file name of exactly six upper-case letters.

@@ -251,7 +251,7 @@ final class SegmentAggregates {
     // MARK: - Adding
 
     /// Counts an HTTP event.
-    func addRequest(_ event: StatsEvent, template: PathTemplate) {
+    func addRequest(_ event: StatsEvent, template text: UnsafeRawBufferPointer) {
         events += 1
         let minute = StatsTime.floorDivide(event.time, 60) * 60
         let bucket = bucket(minute)
@@ -282,12 +282,10 @@ final class SegmentAggregates {
         let pathKey = StatsHash.combine(event.templateKey, UInt64(statusClass))
         let (pathSlot, newPath) = paths.add(pathKey)
         if newPath {
-            template.withText { text in
-                let count = min(text.count, 128)
-                pathLengths[pathSlot] = UInt8(count)
-                if count > 0 {
-                    UnsafeMutableRawPointer(pathTexts + pathSlot * 128).copyMemory(from: text.baseAddress!, byteCount: count)
-                }
+            let count = min(text.count, 128)
+            pathLengths[pathSlot] = UInt8(count)
+            if count > 0 {
+                UnsafeMutableRawPointer(pathTexts + pathSlot * 128).copyMemory(from: text.baseAddress!, byteCount: count)
             }
             pathStatusClasses[pathSlot] = UInt8(statusClass)
             pathClients.clear(pathSlot)

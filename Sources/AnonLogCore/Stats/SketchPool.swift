@@ -5,7 +5,9 @@ final class SketchPool {
     let count: Int
     private let registerCount: Int
     private let storage: UnsafeMutablePointer<UInt8>
-    private var used: [Bool]
+    /// Whether each slot holds anything (raw memory: marking one costs neither an exclusivity
+    /// check nor a uniqueness check, as an array in a class would on every insert).
+    private let used: UnsafeMutablePointer<Bool>
 
     init(count: Int, precision: Int) {
         self.precision = precision
@@ -13,10 +15,14 @@ final class SketchPool {
         registerCount = 1 << precision
         storage = .allocate(capacity: count * registerCount)
         storage.initialize(repeating: 0, count: count * registerCount)
-        used = [Bool](repeating: false, count: count)
+        used = .allocate(capacity: count)
+        used.initialize(repeating: false, count: count)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        used.deallocate()
+    }
 
     /// Adds a hash to the sketch in `slot`.
     @inline(__always)

@@ -1,7 +1,7 @@
 /// What the statistics keep of one log line, built while its real address is still in hand.
 ///
-/// One value is reused for every line (no allocation per line): the event builder overwrites
-/// it, the detectors and aggregates read it. No raw address, user agent, query string or message
+/// One value is reused for every line (no allocation per line): the recorder loads each line's
+/// record into it (see ``StatsEventBuffer``), the detectors and aggregates read it. No raw address, user agent, query string or message
 /// text is in it: pseudonym texts, keyed hashes, classes and hashes of templates.
 struct StatsEvent {
     enum Kind: UInt8 { case http, chat }
@@ -76,16 +76,23 @@ struct StatsEvent {
 
 extension StatsEvent {
     /// The text of a network pseudonym value: `net-` and 16 hex digits.
-    static func networkText(_ value: UInt64) -> String { "net-" + hex(value) }
+    static func networkText(_ value: UInt64) -> String { prefixedHex("net-", value) }
     /// The text of a message fingerprint value: `msg-` and 16 hex digits.
-    static func fingerprintText(_ value: UInt64) -> String { "msg-" + hex(value) }
+    static func fingerprintText(_ value: UInt64) -> String { prefixedHex("msg-", value) }
 
-    static func hex(_ value: UInt64) -> String {
-        var text = ""
-        for shift in stride(from: 60, through: 0, by: -4) {
-            text.unicodeScalars.append(Unicode.Scalar(HexDigit.character(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF)))
+    static func hex(_ value: UInt64) -> String { prefixedHex("", value) }
+
+    /// `prefix` and the 16 hex digits of `value`, made in one go (a flush names every network
+    /// and actor row: appending scalar by scalar cost more than the rows' upserts).
+    private static func prefixedHex(_ prefix: StaticString, _ value: UInt64) -> String {
+        let prefixCount = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: prefixCount + 16) { buffer in
+            for index in 0..<prefixCount { buffer[index] = prefix.utf8Start[index] }
+            for digit in 0..<16 {
+                buffer[prefixCount + digit] = HexDigit.character(UInt8(truncatingIfNeeded: value >> UInt64(60 - digit * 4)) & 0xF)
+            }
+            return prefixCount + 16
         }
-        return text
     }
 
     /// The value of `net-…` or `msg-…` text.

@@ -23,7 +23,16 @@
 /// terminal, which may never end) every segment is committed at its flush point, that is, once
 /// per window of record time.
 ///
-/// One recorder belongs to one anonymization thread.
+/// ## Threads
+///
+/// Recording is split in two. What depends only on a line (its time, its hash, its event) is
+/// computed by the anonymizing workers in parallel, each with its own ``EventExtractor``, into
+/// their chunks' ``StatsEventBuffer``s; what depends on the order of the lines (segments, the
+/// ledger, detectors, aggregates, commits) is done here, by ``consume(_:lines:)``, on one
+/// thread that sees the chunks in input order. An SQLite store's commits are written by a
+/// ``StatsCommitter`` thread meanwhile, in order. The results are those of one thread reading
+/// the lines one by one, whatever the number of workers and the size of the chunks; the
+/// ``report`` is complete when ``finishInput()`` returns.
 public final class StatsRecorder {
     /// What recording did, for the summary.
     public private(set) var report = StatsIngestionReport()
@@ -32,11 +41,21 @@ public final class StatsRecorder {
 
     private let store: any StatsStore
     private let configuration: StatsConfiguration
+    private let keys: KeyRecord
     private let keyring: StatsKeyring
-    private let builder: EventBuilder
+    /// Path template texts by key, for alert evidence.
+    private let evidence = TemplateDictionary()
+    /// The event being counted, reused for every line.
+    private var event = StatsEvent()
     private let detectors: Detectors
     private let aggregates: SegmentAggregates
+    /// Organizations of the autonomous systems met, from the workers' GeoIP caches.
+    private var organizations: [UInt32: String] = [:]
     private let clock: () -> Int64
+    /// Writes held segments on a thread of its own (an SQLite store); `nil`: written here.
+    private let committer: StatsCommitter?
+    /// The epoch of the last line that carried a time: the epoch of the lines without one.
+    private var lastEpoch: Int64?
 
     // The input being read.
     private var source = "-"
@@ -75,11 +94,16 @@ public final class StatsRecorder {
     public init(store: any StatsStore, keys: KeyRecord, configuration: StatsConfiguration = StatsConfiguration(), clock: @escaping () -> Int64) {
         self.store = store
         self.configuration = configuration
+        self.keys = keys
         keyring = StatsKeyring(record: keys)
-        builder = EventBuilder(geoDatabases: configuration.geoDatabases)
-        detectors = Detectors(configuration: configuration, evidence: builder.evidence)
+        detectors = Detectors(configuration: configuration, evidence: evidence)
         aggregates = SegmentAggregates(configuration: configuration)
         self.clock = clock
+        committer = StatsCommitter.make(for: store)
+    }
+
+    deinit {
+        committer?.stop()
     }
 
     /// Starts a new input: its lines form their own segments.
@@ -101,6 +125,15 @@ public final class StatsRecorder {
     public func finishInput() {
         if isOpen { closeSegment(complete: false) }
         commitPending()
+        if let committer {
+            let outcome = committer.drain()
+            report.segmentsWritten += outcome.segmentsWritten
+            report.linesCounted += outcome.linesCounted
+            report.events += outcome.events
+            report.alerts += outcome.alerts
+            report.linesIngestedConcurrently += outcome.linesIngestedConcurrently
+            if let error = outcome.failure { fail(error) }
+        }
     }
 
     /// Subjects the detectors forgot to stay within their memory.
@@ -108,86 +141,92 @@ public final class StatsRecorder {
 
     // MARK: - Lines
 
-    /// Records one line, before its addresses are replaced.
+    /// An extractor for one worker: it computes, in parallel with the other workers, what
+    /// ``consume(_:lines:)`` then counts in order.
+    func makeEventExtractor() -> EventExtractor {
+        EventExtractor(keys: keys, configuration: configuration)
+    }
+
+    /// Counts the records of a chunk's lines, in input order, before the next chunk's.
     ///
     /// - Parameters:
-    ///   - line: The raw line, without its line feed.
-    ///   - fields: Its recognised fields, or `nil`.
-    ///   - epoch: The key epoch the anonymizer chose for it.
-    ///   - addresses: The anonymizer's pseudonym cache for that epoch (`nil` when shredded).
+    ///   - buffer: The records an ``EventExtractor`` made of the chunk's lines.
+    ///   - lines: The chunk the records point into (its raw lines).
+    @_spi(Benchmarks)
+    public func consume(_ buffer: StatsEventBuffer, lines: UnsafeRawBufferPointer) {
+        if let committer, failure == nil, let error = committer.failure { fail(error) }
+        for (asn, name) in buffer.organizations where organizations[asn] == nil { organizations[asn] = name }
+        var index = 0
+        while index < buffer.count, failure == nil {
+            consume(buffer.records + index, from: buffer, lines: lines)
+            index += 1
+        }
+    }
+
     @inline(__always)
-    func record<Pseudonymizer: AddressPseudonymizer>(
-        line: UnsafeRawBufferPointer, fields: LineFields?, epoch: Int64, addresses: PseudonymCache<Pseudonymizer>?
-    ) {
-        guard failure == nil else { return }
-        var lineTime: Int64?
-        if let fields, let range = fields.time {
-            let text = UnsafeRawBufferPointer(rebasing: line[range])
-            switch fields.format {
-            case .common, .combined, .vhostCombined:
-                if let seconds = LogTimestamp.parseCommonLog(text) {
-                    lineTime = seconds
-                    builder.event.milliseconds = seconds * 1000
-                    builder.event.localDay = StatsTime.floorDivide(seconds + StatsTime.zoneOffset(text), 86_400)
-                }
-            case .nginxJSON, .chatJSON:
-                if let seconds = LogTimestamp.parseISO8601(text) {
-                    lineTime = seconds
-                    builder.event.milliseconds = seconds * 1000 + StatsTime.millisecondFraction(text)
-                    builder.event.localDay = StatsTime.floorDivide(seconds + StatsTime.zoneOffset(text), 86_400)
-                }
-            }
-        }
+    private func consume(_ record: UnsafePointer<StatsEventBuffer.Record>, from buffer: StatsEventBuffer, lines chunk: UnsafeRawBufferPointer) {
+        let flags = record.pointee.flags
+        let lineTime: Int64? = flags.contains(.hasTime) ? record.pointee.time : nil
+        let epoch: Int64
         if let lineTime {
-            builder.event.time = lineTime
             lastTime = lineTime
+            lastEpoch = record.pointee.epoch
+            epoch = record.pointee.epoch
+        } else {
+            // The worker's last epoch may be another chunk's: take the one of the line before.
+            epoch = lastEpoch ?? record.pointee.epoch
         }
+        let localDay = record.pointee.localDay
         let minute = lineTime.map { StatsTime.floorDivide($0, 60) * 60 }
 
         // Flush points depend on the lines alone (never on what is held in memory), so that a
         // replay cuts the same segments.
         if isOpen, let lineTime {
             let lineWindow = StatsTime.floorDivide(lineTime, configuration.segmentSeconds)
-            if lineWindow > window || lines >= configuration.segmentLines
-                || !segmentSpan.admits(minute: minute!, day: builder.event.localDay)
-            {
+            if lineWindow > window || lines >= configuration.segmentLines || !segmentSpan.admits(minute: minute!, day: localDay) {
                 closeSegment(complete: true)
             }
         } else if isOpen, lines >= configuration.segmentLines {
             closeSegment(complete: true)
         }
-        let lineHash = StatsHash.hash(line, seed: 0x6C69_6E65)
-        if !isOpen { openSegment(line, time: lineTime ?? lastTime, epoch: epoch) }
+        let lineHash = record.pointee.lineHash
+        if !isOpen {
+            let start = Int(record.pointee.lineStart)
+            let line = UnsafeRawBufferPointer(rebasing: chunk[start..<(start + Int(record.pointee.lineCount))])
+            openSegment(line, time: lineTime ?? lastTime, epoch: epoch)
+        }
         lines += 1
         contentHash = StatsHash.combine(contentHash, lineHash)
         previousLineHash = lineHash
         let replayed = lines <= coveredLines
         if lines == coveredLines { verifyCoveredLines() }
-        if let minute { segmentSpan.add(minute: minute, day: builder.event.localDay) }
+        if let minute { segmentSpan.add(minute: minute, day: localDay) }
         guard !isDead else { return }
         if let time = lineTime {
             if firstTime == nil { firstTime = time }
             segmentLastTime = max(segmentLastTime ?? time, time)
         }
 
-        guard let fields else { return }
+        guard flags.contains(.recognized) else { return }
         recognized += 1
         guard lineTime != nil else { return }
-        guard let addresses, let keys = keyring.keys(forEpoch: epoch) else {
+        guard flags.contains(.hasEvent) else {
             report.linesInShreddedEpochs += 1
             return
         }
-        builder.build(line, fields: fields, keys: keys, addresses: addresses)
+        event.load(record, from: buffer)
+        let template = buffer.bytes(record.pointee.template)
+        if event.kind == .http { evidence.remember(event.templateKey, template) }
         detectors.suppressesAlerts = replayed
-        detectors.process(builder.event)
+        detectors.process(event)
         guard !replayed else { return }
         segmentEvents += 1
-        switch builder.event.kind {
+        switch event.kind {
         case .http:
-            aggregates.addRequest(builder.event, template: builder.templates)
+            aggregates.addRequest(event, template: template)
         case .chat:
             let facts = detectors.chatMessageFacts
-            aggregates.addChat(builder.event, isFirstMessage: facts.isFirst, firstMessageDelay: facts.delay, isDuplicate: facts.isDuplicate)
+            aggregates.addChat(event, isFirstMessage: facts.isFirst, firstMessageDelay: facts.delay, isDuplicate: facts.isDuplicate)
         }
     }
 
@@ -236,13 +275,16 @@ public final class StatsRecorder {
         identity = Array(digest[0..<16])
         // The same lines may have been read a moment ago in this very run (a stream that
         // repeats itself) and be waiting for their commit.
-        if let earlier = pending.last(where: { $0.entry.segment == identity }) {
+        if let earlier = pending.last(where: { $0.entry.segment == identity }) ?? committer?.heldUpdate(for: identity) {
             coveredLines = earlier.entry.lines
             coveredDigest = earlier.entry.digest
             return
         }
         do throws(AnonLogError) {
-            if let entry = try store.ledgerEntry(for: identity) {
+            // With a committer the store is its thread's: the ledger is read through a second
+            // connection, which sees every commit that has ended.
+            let entry = if let committer { try committer.ledger.ledgerEntry(for: identity) } else { try store.ledgerEntry(for: identity) }
+            if let entry {
                 coveredLines = entry.lines
                 coveredDigest = entry.digest
             }
@@ -304,7 +346,11 @@ public final class StatsRecorder {
             aggregates.reset()
         }
         guard !pending.isEmpty, failure == nil else { return }
-        let batch = aggregates.flush(alerts: pendingAlerts, organizations: builder.geo?.organizations ?? [:])
+        let batch = aggregates.flush(alerts: pendingAlerts, organizations: organizations)
+        if let committer {
+            committer.submit(StatsCommitter.Job(batch: batch, updates: pending, lines: pendingLines, events: pendingEvents, alerts: pendingAlerts.count))
+            return
+        }
         do throws(AnonLogError) {
             if try store.commit(batch, updates: pending) {
                 report.segmentsWritten += pending.count

@@ -1,5 +1,5 @@
 import Testing
-@testable import AnonLogCore
+@_spi(Benchmarks) @testable import AnonLogCore
 
 struct LogAnonymizerTests {
     static let key = AnonymizationOracle.standardKey
@@ -94,5 +94,35 @@ struct LogAnonymizerTests {
         output.append(UInt8(ascii: "#"))
         Array("x\n".utf8).withUnsafeBytes { anonymizer.anonymize($0, into: output) }
         #expect(text(Array(output.bytes)) == "#x\n")
+    }
+}
+
+extension LogAnonymizerTests {
+    // MARK: - Statistics in two parts
+
+    @Test func recordsBuiltAndCountedApartGiveWhatRecordingInOneGoGives() throws {
+        let lines = StatsRecorderTests.lines
+        let chunks = stride(from: 0, to: lines.count, by: 250).map { Array((lines[$0..<min($0 + 250, lines.count)].joined(separator: "\n") + "\n").utf8) }
+        let together = try StatsHarness.record([lines]).report
+
+        let anonymizer = try LogAnonymizer(keys: StatsHarness.keys)
+        let store = MemoryStatsStore()
+        let recorder = StatsRecorder(store: store, keys: StatsHarness.keys) { 0 }
+        anonymizer.statistics = recorder
+        recorder.beginInput(named: "input-0")
+        let events = StatsEventBuffer()
+        var outputs: [[UInt8]] = []
+        for chunk in chunks {
+            let output = OutputBuffer()
+            chunk.withUnsafeBytes { anonymizer.anonymize($0, into: output, events: events) }
+            #expect(events.count == chunk.filter { $0 == 0x0A }.count)
+            chunk.withUnsafeBytes { recorder.consume(events, lines: $0) }
+            outputs.append(Array(output.bytes))
+        }
+        recorder.finishInput()
+        #expect(recorder.report == together)
+        #expect(together.linesCounted == lines.count && together.alerts > 0)
+        let reference = try LogAnonymizer(keys: StatsHarness.keys)
+        #expect(outputs.flatMap { $0 } == Array(reference.anonymize(lines.joined(separator: "\n") + "\n").utf8))
     }
 }

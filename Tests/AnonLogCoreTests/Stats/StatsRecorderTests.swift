@@ -110,6 +110,148 @@ struct StatsRecorderTests {
         #expect(report.linesCounted == 5)
     }
 
+    // MARK: - Threads
+
+    /// The three sample logs one after the other (their times jump back twice), with lines
+    /// that carry no time or no format among them, and the crafted probes.
+    static let mixedLog: [UInt8] = {
+        let packed = (try? Data(contentsOf: packageRoot.appendingPathComponent("SampleLogs/access.log.gz"))).map { Array($0) } ?? []
+        var lines = (try? drain(GzipInflatingSource(wrapping: MemorySource(packed))))
+            .map { String(decoding: $0.bytes, as: UTF8.self).split(separator: "\n").map(String.init) } ?? []
+        lines += Self.lines
+        for index in stride(from: 7, to: lines.count, by: 211) {
+            lines.insert(index % 2 == 0 ? "no time here 203.0.113.\(index % 200) [" : "{\"event\":\"message\",\"visitor_ip\":\"198.51.100.9\"}", at: index)
+        }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }()
+
+    /// Every row of every table, the ledger and the alerts included.
+    static func wholeStore(_ path: String) throws -> [String] {
+        let database = try SQLiteDatabase(path: path)
+        let tables = try database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var names: [String] = []
+        while try tables.step() { names.append(tables.text(0) ?? "") }
+        tables.reset()
+        var rows: [String] = []
+        for table in names {
+            let statement = try database.prepare("SELECT * FROM \(table)")
+            var tableRows: [String] = []
+            while try statement.step() {
+                tableRows.append((0..<statement.columnCount).map { statement.blob(Int32($0))?.description ?? "null" }.joined(separator: "|"))
+            }
+            statement.reset()
+            rows.append("\(table): \(tableRows.count) rows")
+            rows += tableRows.sorted().map { "\(table)|\($0)" }
+        }
+        return rows
+    }
+
+    /// The first row where two snapshots differ (`nil` when they are the same), to keep a
+    /// failure's message short.
+    static func firstDifference(_ rows: [String], _ reference: [String]) -> String? {
+        for (row, expected) in zip(rows, reference) where row != expected { return "\(row)\n  expected \(expected)" }
+        return rows.count == reference.count ? nil : "\(rows.count) rows, expected \(reference.count)"
+    }
+
+    /// What recording `input` through a pipeline of `workers` leaves in a fresh store.
+    static func recordThroughPipeline(
+        _ input: [UInt8], keys: KeyRecord, configuration: StatsConfiguration = StatsConfiguration(), workers: Int, chunkSize: Int,
+        readSizes: [Int] = [.max]
+    ) throws -> (rows: [String], report: StatsIngestionReport, output: [UInt8]) {
+        let (store, path) = try temporaryStore()
+        let recorder = StatsRecorder(store: store, keys: keys, configuration: configuration) { 0 }
+        let options = AnonymizationOptions()
+        let builder = LineRewriterBuilder(keys: keys, options: options, direction: .anonymize, now: Trace.start, count: workers, gzipLevel: nil)
+        let rewriters = (0..<workers).map { _ in
+            builder.rewriter({ (key) throws(AnonLogError) in try HMACPseudonymizer(epochKey: key, options: options) }, marksSessions: true)
+        }
+        let pipeline = try ChunkPipeline(workers: rewriters, gzipLevel: nil, chunkSize: chunkSize, statistics: recorder)
+        let sink = CollectingSink()
+        recorder.beginInput(named: "mixed.log")
+        try pipeline.run(ScriptedSource(input, readSizes: readSizes), into: sink)
+        recorder.finishInput()
+        if let failure = recorder.failure { throw failure }
+        return (try wholeStore(path), recorder.report, sink.bytes)
+    }
+
+    static let rotations: [KeyRecord] = [
+        KeyRecord(mode: .hmac, rotation: .none, epoch: 0, key: StatsHarness.key),
+        KeyRecord(mode: .hmac, rotation: .daily, epoch: KeyRotation.daily.epoch(at: Trace.start), key: StatsHarness.key),
+        // The first day's key is shredded: its lines are not counted.
+        KeyRecord(mode: .hmac, rotation: .daily, epoch: KeyRotation.daily.epoch(at: Trace.start) + 1, key: StatsHarness.key),
+    ]
+
+    /// Key rotations, one with the first day shredded, and GeoIP databases.
+    @Test(arguments: 0..<4)
+    func theStoreIsTheSameWhateverTheWorkersAndChunkSizes(variant: Int) throws {
+        let keys = Self.rotations[variant % 3]
+        var configuration = StatsConfiguration()
+        if variant == 3 { configuration.geoDatabases = [try GeoDatabaseTests.database()] }
+        // The reference: one thread reading the lines one by one, in memory.
+        let (reference, report, path) = try Self.recordInMemory(Self.mixedLog, keys: keys, configuration: configuration)
+        #expect(report.linesCounted + report.linesInShreddedEpochs > 6_000)
+        #expect(report.alerts > 0)
+        #expect(reference.contains { $0.hasPrefix("alerts|") } && reference.contains { $0.hasPrefix("chat|") })
+        // An SQLite store is written on a thread of its own; a memory store in line: the same.
+        let memory = MemoryStatsStore()
+        #expect(try Self.recordInMemory(Self.mixedLog, keys: keys, configuration: configuration, store: memory) == report)
+        #expect(memory.alerts.count == report.alerts && memory.ledger.count == report.segmentsWritten)
+        let organization = try SQLiteDatabase(path: path).queryText("SELECT organization FROM autonomous_systems WHERE asn = 64501 LIMIT 1")
+        #expect(organization == (variant == 3 ? "Example Hosting" : nil))
+
+        let one = try Self.recordThroughPipeline(Self.mixedLog, keys: keys, configuration: configuration, workers: 1, chunkSize: 1 << 20)
+        #expect(Self.firstDifference(one.rows, reference) == nil)
+        #expect(one.report == report)
+        for (workers, chunkSize, readSizes) in [(4, 4_096, [Int.max]), (4, 65_536, [Int.max]), (2, 1_024, [1_000, 7, 65_536])] {
+            let many = try Self.recordThroughPipeline(
+                Self.mixedLog, keys: keys, configuration: configuration, workers: workers, chunkSize: chunkSize, readSizes: readSizes)
+            #expect(Self.firstDifference(many.rows, reference) == nil, "\(workers) workers, chunks of \(chunkSize)")
+            #expect(many.report == report)
+            #expect(many.output == one.output)
+        }
+    }
+
+    /// What recording `input` in memory, one line after the other, leaves in a fresh store.
+    static func recordInMemory(
+        _ input: [UInt8], keys: KeyRecord, configuration: StatsConfiguration = StatsConfiguration()
+    ) throws -> (rows: [String], report: StatsIngestionReport, path: String) {
+        let (store, path) = try temporaryStore()
+        let report = try recordInMemory(input, keys: keys, configuration: configuration, store: store)
+        return (try wholeStore(path), report, path)
+    }
+
+    /// The report of recording `input` in memory into `store`.
+    static func recordInMemory(_ input: [UInt8], keys: KeyRecord, configuration: StatsConfiguration, store: any StatsStore) throws -> StatsIngestionReport {
+        let anonymizer = try LogAnonymizer(keys: keys)
+        let recorder = StatsRecorder(store: store, keys: keys, configuration: configuration) { 0 }
+        anonymizer.statistics = recorder
+        recorder.beginInput(named: "mixed.log")
+        input.withUnsafeBytes { anonymizer.anonymize($0, into: OutputBuffer()) }
+        recorder.finishInput()
+        if let failure = recorder.failure { throw failure }
+        return recorder.report
+    }
+
+    @Test func aLineWithoutATimeTakesTheEpochOfTheLineBeforeItWhicheverWorkerReadsIt() throws {
+        // Days alternate, each line is a segment and nearly a chunk of its own: a worker's last
+        // epoch is rarely the one of the line just before. The first day is shredded.
+        let keys = Self.rotations[2]
+        var configuration = StatsConfiguration()
+        configuration.segmentLines = 1
+        var lines: [String] = []
+        for index in 0..<120 {
+            lines.append(Trace.request("198.51.100.\(index % 5)", Double(index), "GET", "/a/\(index)"))
+            lines.append(Trace.request("198.51.100.\(index % 5)", 86_400 + Double(index), "GET", "/b/\(index)"))
+            lines.append(index % 2 == 0 ? Trace.request("198.51.100.\(index % 5)", 0, "GET", "/c").replacingOccurrences(of: "[20/Nov", with: "[xx/Nov") : "untimed")
+        }
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let reference = try Self.recordInMemory(input, keys: keys, configuration: configuration)
+        #expect(reference.report.linesInShreddedEpochs > 0 && reference.report.linesCounted > 0)
+        let piped = try Self.recordThroughPipeline(input, keys: keys, configuration: configuration, workers: 4, chunkSize: 64, readSizes: [150, 40, 90])
+        #expect(Self.firstDifference(piped.rows, reference.rows) == nil)
+        #expect(piped.report == reference.report)
+    }
+
     // MARK: - Segments
 
     @Test func segmentsEndAtFlushPointsThatDependOnlyOnTheLines() throws {

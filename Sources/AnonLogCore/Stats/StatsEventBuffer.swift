@@ -1,0 +1,211 @@
+/// The statistics of one chunk of lines as the workers compute them, in parallel: one
+/// fixed-size record per line (its time, hash and event) and a byte arena for the texts
+/// (client pseudonyms, path templates, session tokens, link hosts, sites).
+///
+/// What depends only on the line is computed here, by ``EventExtractor``; what depends on the
+/// order of the lines (segments, the ledger, detectors, aggregates) is done by
+/// ``StatsRecorder/consume(_:lines:)`` on one thread, in input order. The buffer belongs to a
+/// chunk and is reused for every chunk: it grows to its working size and then never allocates.
+@_spi(Benchmarks)
+public final class StatsEventBuffer {
+    /// What is known about one line.
+    struct Record {
+        struct Flags: OptionSet {
+            let rawValue: UInt8
+            /// A format recognised the line.
+            static let recognized = Flags(rawValue: 1 << 0)
+            /// The line carries a time that parses.
+            static let hasTime = Flags(rawValue: 1 << 1)
+            /// The event was built (recognised, timed, and its epoch has keys).
+            static let hasEvent = Flags(rawValue: 1 << 2)
+        }
+
+        /// A text in the arena.
+        struct Text {
+            var offset: UInt32 = 0
+            var count: UInt8 = 0
+        }
+
+        /// The line's place in the chunk (without its line feed).
+        var lineStart: UInt32 = 0
+        var lineCount: UInt32 = 0
+        /// ``StatsHash`` of the line: segment identities and digests.
+        var lineHash: UInt64 = 0
+        /// The epoch the worker pseudonymized the line under.
+        var epoch: Int64 = 0
+        /// Record time, Unix seconds (when ``Flags/hasTime``), milliseconds and local day.
+        var time: Int64 = 0
+        var milliseconds: Int64 = 0
+        var localDay: Int64 = 0
+        var flags: Flags = []
+
+        // The event (when ``Flags/hasEvent``): the scalars of ``StatsEvent`` and its texts.
+        var kind: StatsEvent.Kind = .http
+        var client = Text()
+        var clientKey: UInt64 = 0
+        var networkKey: UInt64 = 0
+        var asn: UInt32 = 0
+        var country: UInt16 = 0
+
+        var method: RequestLine.Method = .none
+        var version: RequestLine.Version = .missing
+        var emptyRequest = true
+        var userAgentClass: UserAgentClass = .empty
+        var badListed = false
+        var status: Int64 = 0
+        var bytes: Int64 = 0
+        var template = Text()
+        var templateKey: UInt64 = 0
+        var findings: ProbeMatcher.Findings = []
+        var exploitTag: Int32 = -1
+        var bot: Int32 = -1
+        var userAgentKey: UInt32 = 0
+        var pathKey: UInt32 = 0
+        var targetKey: UInt32 = 0
+        var fileNameKey: UInt32 = 0
+        var argumentsKey: UInt32 = 0
+        var visitorKey: UInt64 = 0
+
+        var chatEvent: StatsEvent.ChatEvent = .other
+        var fromVisitor = false
+        var session = Text()
+        var sessionKey: UInt64 = 0
+        var fingerprint: UInt64 = 0
+        var textLength: Int32 = 0
+        var linkCount: Int32 = 0
+        var linkHost = Text()
+        var linkHostKey: UInt64 = 0
+        var site = Text()
+        var siteKey: UInt64 = 0
+    }
+
+    private(set) var records: UnsafeMutablePointer<Record>
+    private var recordCapacity: Int
+    /// Records held.
+    public private(set) var count = 0
+    private var arena: UnsafeMutableRawPointer
+    private var arenaCapacity: Int
+    private var arenaCount = 0
+    /// Organizations of autonomous systems the worker's GeoIP cache met for the first time
+    /// while filling this buffer.
+    var organizations: [(asn: UInt32, name: String)] = []
+
+    /// An empty buffer with room for `recordCapacity` lines and `arenaCapacity` bytes of
+    /// texts; both grow when needed.
+    public init(recordCapacity: Int = 4096, arenaCapacity: Int = 1 << 16) {
+        self.recordCapacity = max(recordCapacity, 16)
+        self.arenaCapacity = max(arenaCapacity, 256)
+        records = .allocate(capacity: self.recordCapacity)
+        arena = .allocate(byteCount: self.arenaCapacity, alignment: 8)
+    }
+
+    deinit {
+        records.deinitialize(count: count)
+        records.deallocate()
+        arena.deallocate()
+    }
+
+    /// Forgets every record, keeping the memory.
+    func removeAll() {
+        records.deinitialize(count: count)
+        count = 0
+        arenaCount = 0
+        organizations.removeAll(keepingCapacity: true)
+    }
+
+    /// A new record at the end, for the caller to fill.
+    @inline(__always)
+    func append(_ record: Record) -> UnsafeMutablePointer<Record> {
+        if count == recordCapacity { growRecords() }
+        let slot = records + count
+        slot.initialize(to: record)
+        count += 1
+        return slot
+    }
+
+    /// Copies `bytes` into the arena.
+    @inline(__always)
+    func store(_ bytes: UnsafeRawBufferPointer) -> Record.Text {
+        let length = min(bytes.count, Int(UInt8.max))
+        if arenaCount + length > arenaCapacity { growArena(to: arenaCount + length) }
+        if length > 0 { (arena + arenaCount).copyMemory(from: bytes.baseAddress!, byteCount: length) }
+        let text = Record.Text(offset: UInt32(truncatingIfNeeded: arenaCount), count: UInt8(length))
+        arenaCount += length
+        return text
+    }
+
+    /// The bytes of an arena text.
+    @inline(__always)
+    func bytes(_ text: Record.Text) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: arena + Int(text.offset), count: Int(text.count))
+    }
+
+    private func growRecords() {
+        let newCapacity = recordCapacity * 2
+        let grown = UnsafeMutablePointer<Record>.allocate(capacity: newCapacity)
+        grown.moveInitialize(from: records, count: count)
+        records.deallocate()
+        records = grown
+        recordCapacity = newCapacity
+    }
+
+    private func growArena(to minimum: Int) {
+        var newCapacity = arenaCapacity * 2
+        while newCapacity < minimum { newCapacity *= 2 }
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        grown.copyMemory(from: arena, byteCount: arenaCount)
+        arena.deallocate()
+        arena = grown
+        arenaCapacity = newCapacity
+    }
+}
+
+extension StatsEvent {
+    /// Takes the event of `record` (the fields of its kind; the others keep what the last event
+    /// of their kind left, as with one reused event).
+    @inline(__always)
+    mutating func load(_ record: UnsafePointer<StatsEventBuffer.Record>, from buffer: StatsEventBuffer) {
+        let record = record.pointee
+        kind = record.kind
+        time = record.time
+        milliseconds = record.milliseconds
+        localDay = record.localDay
+        client.set(buffer.bytes(record.client))
+        clientKey = record.clientKey
+        networkKey = record.networkKey
+        asn = record.asn
+        country = record.country
+        switch record.kind {
+        case .http:
+            method = record.method
+            version = record.version
+            emptyRequest = record.emptyRequest
+            status = Int(record.status)
+            bytes = record.bytes
+            userAgentClass = record.userAgentClass
+            bot = record.bot
+            badListed = record.badListed
+            userAgentKey = record.userAgentKey
+            visitorKey = record.visitorKey
+            templateKey = record.templateKey
+            findings = record.findings
+            exploitTag = Int(record.exploitTag)
+            pathKey = record.pathKey
+            targetKey = record.targetKey
+            fileNameKey = record.fileNameKey
+            argumentsKey = record.argumentsKey
+        case .chat:
+            chatEvent = record.chatEvent
+            session.set(buffer.bytes(record.session))
+            sessionKey = record.sessionKey
+            site.set(buffer.bytes(record.site))
+            siteKey = record.siteKey
+            fromVisitor = record.fromVisitor
+            fingerprint = record.fingerprint
+            textLength = Int(record.textLength)
+            linkCount = Int(record.linkCount)
+            linkHost.set(buffer.bytes(record.linkHost))
+            linkHostKey = record.linkHostKey
+        }
+    }
+}
