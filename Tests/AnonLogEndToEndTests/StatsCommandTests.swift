@@ -72,7 +72,9 @@ struct StatsCommandTests {
         #expect(bots.contains { $0["class"] as? String == "ai-crawler" && $0["bot"] as? String == "GPTBot" })
 
         let campaigns = Self.rows(try recorded.json(["spam", "--k", "3"]), "campaigns")
-        #expect(campaigns.first?["sessions"] as? Int == 16)
+        // 16 sessions counted by a 1024-register sketch: with a fresh random key two of them
+        // share a register about one run in nine, and the estimate is then 15.
+        #expect((15...16).contains(campaigns.first?["sessions"] as? Int ?? 0))
         #expect(campaigns.first?["link host"] as? String == "rank-boost.example")
 
         let timeline = Self.rows(try recorded.json(["timeline", "--metric", "requests,4xx,unique", "--step", "1h", "--k", "1"]), "timeline")

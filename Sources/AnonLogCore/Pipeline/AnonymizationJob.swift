@@ -110,7 +110,6 @@ public enum AnonymizationJob {
                 let input = try OpenedInput.open(path: path)
                 if path == "-" { readStandardInput = true }
                 statistics?.beginInput(named: path, isLive: input.source.isLive)
-                defer { statistics?.finishInput() }
                 do throws(StreamFailure) {
                     try pipeline.run(input.source, into: output.sink)
                 } catch {
@@ -122,6 +121,9 @@ public enum AnonymizationJob {
                         report.fatalError = failure
                     }
                 }
+                // After damage the last line read may be cut short: keep the statistics already
+                // written and drop the rest, which a whole copy of the input counts later.
+                if inputError != nil { statistics?.abandonInput() } else { statistics?.finishInput() }
             } catch {
                 inputError = error
             }

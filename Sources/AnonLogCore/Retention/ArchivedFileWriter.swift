@@ -86,7 +86,7 @@ enum ArchivedFileWriter {
         // reads the raw log again, skip those lines. Not after damage: the last line read may be
         // cut short, and counted so it would never be counted whole. The segments committed at
         // earlier hours hold whole lines; the rest waits for the raw log to be whole.
-        if case .input = failure {} else { statistics?.finishInput() }
+        if case .input = failure { statistics?.abandonInput() } else { statistics?.finishInput() }
         if let failure {
             switch failure {
             case .input(let damage), .output(let damage): throw damage

@@ -125,15 +125,34 @@ public final class StatsRecorder {
     public func finishInput() {
         if isOpen { closeSegment(complete: false) }
         commitPending()
-        if let committer {
-            let outcome = committer.drain()
-            report.segmentsWritten += outcome.segmentsWritten
-            report.linesCounted += outcome.linesCounted
-            report.events += outcome.events
-            report.alerts += outcome.alerts
-            report.linesIngestedConcurrently += outcome.linesIngestedConcurrently
-            if let error = outcome.failure { fail(error) }
-        }
+        drainCommitter()
+    }
+
+    /// Ends the current input after its source turned out damaged: the rows already handed to
+    /// the store are written and reported, the open segment and the rows not yet handed over
+    /// are dropped. The last line read may have been cut short by the damage; counted so, it
+    /// would never be counted whole. A later, whole copy of the input continues after the
+    /// segments that were written.
+    public func abandonInput() {
+        isOpen = false
+        pending.removeAll(keepingCapacity: true)
+        pendingAlerts.removeAll(keepingCapacity: true)
+        pendingEvents = 0
+        pendingLines = 0
+        aggregates.reset()
+        drainCommitter()
+    }
+
+    /// Waits for the commits handed to the committer thread and adds what they did to the report.
+    private func drainCommitter() {
+        guard let committer else { return }
+        let outcome = committer.drain()
+        report.segmentsWritten += outcome.segmentsWritten
+        report.linesCounted += outcome.linesCounted
+        report.events += outcome.events
+        report.alerts += outcome.alerts
+        report.linesIngestedConcurrently += outcome.linesIngestedConcurrently
+        if let error = outcome.failure { fail(error) }
     }
 
     /// Subjects the detectors forgot to stay within their memory.
