@@ -35,16 +35,17 @@ def machine():
             f'{swift[0] if swift else "swift ?"}, load {load[0]:.2f} at start')
 
 
-def prepare(size_text, clients=None):
+def prepare(size_text, clients=None, distinct=False):
     os.makedirs(CORPUS, exist_ok=True)
-    suffix = f'-{clients}clients' if clients else ''
+    suffix = (f'-{clients}clients' if clients else '') + ('-distinct' if distinct else '')
     plain = os.path.join(CORPUS, f'combined-{size_text}{suffix}.log')
     packed = plain + '.gz'
     if not os.path.exists(plain):
         print(f'generating {plain} ...', file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(ROOT, 'Scripts', 'generate-sample-logs.py'),
                         '--format', 'combined', '--bytes', size_text, '--out', plain]
-                       + (['--clients', clients] if clients else []), check=True)
+                       + (['--clients', clients] if clients else [])
+                       + (['--distinct-clients'] if distinct else []), check=True)
     if not os.path.exists(packed):
         print(f'compressing {packed} (gzip -6) ...', file=sys.stderr)
         with open(packed + '.tmp', 'wb') as out:
@@ -108,6 +109,27 @@ def commands(anonlog, plain, packed, key):
     return available, [name for name, *_ in skipped]
 
 
+def gzip_output_sizes(runs, anonlog, key, plain):
+    """The size of anonlog's gzip output against `gzip -6` of the same anonymized text (the
+    pseudonyms compress differently from the addresses they replace, so the input's own
+    `gzip -6` is no reference for the size; it is for the time)."""
+    name = 'anonlog plain -> .gz file'
+    argv = next((argv for run_name, argv, *_ in runs if run_name == name), None)
+    if not argv:
+        return ''
+    scratch = os.path.join(CORPUS, 'scratch')
+    anonymized, reference = os.path.join(scratch, 'anonymized.log'), os.path.join(scratch, 'anonymized6.gz')
+    with open(anonymized, 'wb') as out:
+        subprocess.run([anonlog, '--key-file', key, '--quiet', '--no-stats', plain], stdout=out, check=True)
+    with open(reference, 'wb') as out:
+        subprocess.run(['gzip', '-6', '-c', '-n', anonymized], stdout=out, check=True)
+    size, reference_size = os.path.getsize(argv[argv.index('-o') + 1]), os.path.getsize(reference)
+    os.remove(anonymized)
+    os.remove(reference)
+    return (f'{name} {size / 1e6:.1f} MB, {(size / reference_size - 1) * 100:+.1f}% against '
+            f'gzip -6 of the same anonymized text ({reference_size / 1e6:.1f} MB)')
+
+
 def run_once(argv, stdin, output):
     """Wall time and peak resident memory (KiB, from /usr/bin/time) of one run."""
     if '--stats' in argv:
@@ -141,10 +163,13 @@ def main():
     parser.add_argument('--only', help='comma-separated command names (prefixes) to run')
     parser.add_argument('--anonlog', help='use this binary instead of building one')
     parser.add_argument('--markdown', help='also write the table as Markdown to this file')
-    parser.add_argument('--clients', help='distinct clients in the corpus (generator default 200000; 10000000 for the memory check)')
+    parser.add_argument('--clients', help='client pool of the corpus (generator default 200000, at most 10000000)')
+    parser.add_argument('--distinct-clients', action='store_true',
+                        help='line i has client i of the pool, no repeats (the memory check: --size 3G '
+                             '--clients 10000000 --distinct-clients holds 10 million distinct clients)')
     args = parser.parse_args()
 
-    plain, packed, key = prepare(args.size, args.clients)
+    plain, packed, key = prepare(args.size, args.clients, args.distinct_clients)
     anonlog = args.anonlog or build()
     if not os.path.exists(key):
         subprocess.run([anonlog, 'key', 'init', '--key-file', key], check=True, stderr=subprocess.DEVNULL)
@@ -184,6 +209,9 @@ def main():
     lines_out.append('  '.join(h.ljust(w) for h, w in zip(header, widths)))
     for row in rows:
         lines_out.append('  '.join(str(c).ljust(w) for c, w in zip(row, widths)))
+    compressed = gzip_output_sizes(runs, anonlog, key, plain)
+    if compressed:
+        lines_out.append('\ngzip output: ' + compressed)
     if skipped:
         lines_out.append(f'\nnot installed, skipped: {", ".join(skipped)}')
     print('\n'.join(lines_out))
@@ -196,6 +224,8 @@ def main():
             out.write('| ' + ' | '.join(header) + ' |\n|' + '---|' * len(header) + '\n')
             for row in rows:
                 out.write('| ' + ' | '.join(str(c) for c in row) + ' |\n')
+            if compressed:
+                out.write(f'\ngzip output: {compressed}.\n')
             if skipped:
                 out.write(f'\nNot installed, skipped: {", ".join(skipped)}.\n')
 

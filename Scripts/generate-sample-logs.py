@@ -10,11 +10,13 @@ Usage:
         truth.json      {"ips": [...], "decoys": [...]} for ../shared/tools/leakcheck.py
 
   Scripts/generate-sample-logs.py --format combined (--lines N | --bytes SIZE) --out FILE
-                                  [--gzip] [--clients N] [--seed N]
+                                  [--gzip] [--clients N] [--distinct-clients] [--seed N]
       Write one large combined log for benchmarks (FILE '-' is standard output). SIZE takes
       K, M or G suffixes (powers of 1024); the file stops at the last whole line that fits.
       --clients sets the size of the client pool (default 200000, at most 10000000); clients
-      repeat with a Zipf-like distribution and about 10% of them are IPv6.
+      repeat with a Zipf-like distribution and about 10% of them are IPv6. --distinct-clients
+      gives line i client i (modulo the pool) instead: no repeats, the worst case for every cache
+      and the memory check's corpus (a pool of N and at least N lines: N distinct clients).
 
 Determinism: the same arguments give byte-identical plain output on every machine and Python
 version. The script uses its own PRNG (splitmix64) and integer arithmetic only (no `random`, no
@@ -1162,7 +1164,7 @@ def parse_size(text):
     return int(text)
 
 
-def large_lines(seed, clients, lines, max_bytes):
+def large_lines(seed, clients, lines, max_bytes, distinct=False):
     """Yield chunks (str) of combined-log lines. The hot loop does two PRNG draws per line."""
     key = mix64(seed ^ 0x5EED)
     requests = large_requests()
@@ -1202,7 +1204,9 @@ def large_lines(seed, clients, lines, max_bytes):
             sec = t_us // 1_000_000
             if sec != last_sec:
                 last_sec, stamp = sec, clf_time(sec * 1000)
-            if (a >> 12) & 0xFF < 51:   # 20%: the long tail, uniform over all clients
+            if distinct:                 # every client of the pool once, in order
+                rank = (written_lines + len(out)) % clients
+            elif (a >> 12) & 0xFF < 51:  # 20%: the long tail, uniform over all clients
                 rank = (b * clients) >> 64
             else:                        # 80%: log-uniform rank, many repeats of few clients
                 k = (((a >> 20) & 0xFF) * buckets) >> 8
@@ -1233,7 +1237,7 @@ def write_large(args):
     if not 1 <= args.clients <= 10_000_000:
         raise SystemExit("--clients must be between 1 and 10000000")
     max_bytes = parse_size(args.bytes) if args.bytes is not None else None
-    chunks = large_lines(args.seed, args.clients, args.lines, max_bytes)
+    chunks = large_lines(args.seed, args.clients, args.lines, max_bytes, args.distinct_clients)
     raw = sys.stdout.buffer if args.out == "-" else open(args.out, "wb")
     try:
         if args.gzip:
@@ -1284,6 +1288,8 @@ def main(argv=None):
     parser.add_argument("--out", help="large mode: output file, '-' for standard output")
     parser.add_argument("--gzip", action="store_true", help="large mode: gzip the output (level 6)")
     parser.add_argument("--clients", type=int, default=200_000, help="large mode: client pool size (default 200000)")
+    parser.add_argument("--distinct-clients", action="store_true",
+                        help="large mode: line i has client i of the pool (no repeats) instead of a Zipf-like mix")
     args = parser.parse_args(argv)
     if args.format is None:
         if args.lines is not None or args.bytes is not None or args.out is not None:
