@@ -28,6 +28,7 @@ final class SQLiteDatabase {
     ///   cannot be opened or created, ``AnonLogError/Code/noInput`` when a read-only database
     ///   does not exist.
     init(path: String, readOnly: Bool = false, patience: Int = 60_000) throws(AnonLogError) {
+        _ = Self.configured
         self.path = path
         self.patience = patience
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -53,6 +54,12 @@ final class SQLiteDatabase {
             try execute("PRAGMA cache_size=-32768")
         }
     }
+
+    /// Process-wide settings, made once before the first connection opens (SQLite accepts them
+    /// only before it initializes; if something else initialized it first, the defaults stay).
+    private static let configured: Void = {
+        _ = anonlog_sqlite_disable_memory_statistics()
+    }()
 
     deinit {
         statements.removeAll()
