@@ -75,6 +75,33 @@ struct StatsRecorderTests {
         #expect(try Self.snapshot(piecesPath) == Self.snapshot(wholePath))
     }
 
+    /// Damaged input: the last line read may be cut short. What was handed to the store before
+    /// stays; the rest is dropped, and a whole copy later counts exactly that rest.
+    @Test func anAbandonedInputKeepsItsCommittedHoursAndAWholeCopyCountsOnlyTheRest() throws {
+        let (store, path) = try Self.temporaryStore()
+        let cut = Self.mixedLog.count * 2 / 3
+        #expect(Self.mixedLog[cut - 1] != UInt8(ascii: "\n") || Self.mixedLog[cut] != UInt8(ascii: "\n"))
+        let anonymizer = try LogAnonymizer(keys: StatsHarness.keys)
+        let recorder = StatsRecorder(store: store, keys: StatsHarness.keys) { 0 }
+        anonymizer.statistics = recorder
+        recorder.beginInput(named: "mixed.log")
+        Self.mixedLog[..<cut].withUnsafeBytes { anonymizer.anonymize($0, into: OutputBuffer()) }
+        recorder.abandonInput()
+        let partial = recorder.report
+        let linesBeforeTheCut = Self.mixedLog[..<cut].filter { $0 == UInt8(ascii: "\n") }.count
+        #expect(partial.linesCounted > 0 && partial.linesCounted < linesBeforeTheCut, "\(partial)")
+        let ledger = try SQLiteDatabase(path: path).queryText("SELECT sum(lines) FROM ingestion")
+        #expect(ledger == String(partial.linesCounted))
+
+        let whole = try Self.recordInMemory(Self.mixedLog, keys: StatsHarness.keys, configuration: StatsConfiguration(), store: store)
+        let totalLines = Self.mixedLog.filter { $0 == UInt8(ascii: "\n") }.count
+        #expect(whole.linesAlreadyIngested == partial.linesCounted)
+        #expect(whole.linesCounted + partial.linesCounted == totalLines)
+        let (reference, referencePath) = try Self.temporaryStore()
+        _ = try Self.recordInMemory(Self.mixedLog, keys: StatsHarness.keys, configuration: StatsConfiguration(), store: reference)
+        #expect(Self.firstDifference(try Self.snapshot(path), try Self.snapshot(referencePath)) == nil)
+    }
+
     @Test func aPipedStreamReplayedIsCountedOnceEvenWithCommitsAtEveryFlushPoint() throws {
         let (store, path) = try Self.temporaryStore()
         for _ in 0..<2 {
