@@ -40,6 +40,42 @@ struct StreamWindowTests {
         #expect(bad.status == 66 && bad.error.contains("missing.toml"), "\(bad.error)")
     }
 
+    @Test func aPolicysStatisticsSectionNamesTheFiltersStoreOrTurnsRecordingOff() throws {
+        let directory = try TemporaryDirectory()
+        let key = try directory.makeKey()
+        let state = ["XDG_STATE_HOME": directory.path("state")]
+        let defaultStore = directory.path("state") + "/anonlog/stats.db"
+        func policy(_ name: String, _ text: String) throws -> String {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory.path(name)))
+            return directory.path(name)
+        }
+
+        // A store named by the policy, relative to the policy file: the archive's store.
+        let named = try AnonlogBinary.run(
+            ["--key-file", key, "--policy", try policy("named.toml", "[statistics]\nstore = \"policy-stats.db\"\n"), Self.chat],
+            environment: state)
+        #expect(named.status == 0, "\(named.error)")
+        #expect(named.error.contains("lines counted") && named.error.contains(directory.path("policy-stats.db")), "\(named.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("policy-stats.db")))
+        #expect(!FileManager.default.fileExists(atPath: defaultStore))
+
+        // Turned off: nothing recorded, not even into the default store; --stats still wins.
+        let offPolicy = try policy("off.toml", "[statistics]\nenabled = false\n")
+        let off = try AnonlogBinary.run(["--key-file", key, "--policy", offPolicy, Self.chat], environment: state)
+        #expect(off.status == 0 && !off.error.contains("statistics:"), "\(off.error)")
+        #expect(!FileManager.default.fileExists(atPath: defaultStore))
+        let given = try AnonlogBinary.run(
+            ["--key-file", key, "--policy", offPolicy, "--stats", directory.path("given.db"), Self.chat], environment: state)
+        #expect(given.status == 0 && given.error.contains("lines counted"), "\(given.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("given.db")))
+
+        // A store the policy names that cannot be made is an error, as one given with --stats.
+        let unusable = try AnonlogBinary.run(
+            ["--key-file", key, "--policy", try policy("bad.toml", "[statistics]\nstore = \"off.toml/stats.db\"\n"), Self.chat],
+            environment: state)
+        #expect(unusable.status != 0 && unusable.error.contains("off.toml/stats.db"), "\(unusable.error)")
+    }
+
     @Test func recordsOlderThanTheWindowAreDroppedAndCounted() throws {
         let directory = try TemporaryDirectory()
         let key = try directory.makeKey()

@@ -4,7 +4,7 @@ import ArgumentParser
 /// Retention windows on the stream: for the filter, from a policy file or given directly.
 struct StreamWindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "A retention policy (TOML): its anonymized_logs window drops older records, its chat window holds sessions without messages.",
+        "A retention policy (TOML): its anonymized_logs window drops older records, its chat window holds sessions without messages, its [statistics] section names the store (or turns recording off).",
         valueName: "path"))
     var policy: String?
 
@@ -28,11 +28,15 @@ struct StreamWindowOptions: ParsableArguments {
         if let chatIdleWindow, chatIdleWindow.duration.isZero { throw ValidationError("--chat-idle-window must be longer than zero") }
     }
 
+    /// The policy named with `--policy`, read and checked; `nil` without one.
+    func loadPolicy() throws(AnonLogError) -> RetentionPolicy? {
+        guard let policy else { return nil }
+        return try RetentionPolicy.load(from: policy)
+    }
+
     /// Sets `options.windows` from the policy and the flags (flags win), measured from `now`.
-    func apply(to options: inout AnonymizationOptions, now: Int64) throws(AnonLogError) {
-        if let policy {
-            options.windows = try RetentionPolicy.load(from: policy).streamWindows(now: now)
-        }
+    func apply(to options: inout AnonymizationOptions, policy: RetentionPolicy?, now: Int64) {
+        if let policy { options.windows = policy.streamWindows(now: now) }
         if let dropOlderThan { options.windows.recordCutoff = dropOlderThan.duration.cutoff(before: now) }
         if let chatIdleWindow { options.windows.chatIdleSeconds = chatIdleWindow.duration.approximateSeconds }
         if let maxOpenSessions { options.windows.maximumOpenSessions = maxOpenSessions }

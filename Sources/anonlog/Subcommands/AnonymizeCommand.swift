@@ -157,10 +157,11 @@ struct AnonymizeCommand: ParsableCommand {
         for network in keep {
             try reportingErrors { () throws(AnonLogError) in try options.keep.add(network) }
         }
-        try reportingErrors { () throws(AnonLogError) in try windows.apply(to: &options, now: Int64(Date().timeIntervalSince1970)) }
+        let policy = try reportingErrors { () throws(AnonLogError) in try windows.loadPolicy() }
+        windows.apply(to: &options, policy: policy, now: Int64(Date().timeIntervalSince1970))
         let destination: OutputDestination = output.map { .file(path: $0, append: append) } ?? .standardOutput
 
-        let recording = try statistics.makeRecorder(keys: record)
+        let recording = try statistics.makeRecorder(keys: record, policy: policy)
         let report = AnonymizationJob.run(inputs: files, destination: destination, keys: record, options: options, statistics: recording?.recorder)
 
         let closedPipe = report.fatalError?.code == .outputClosed

@@ -63,16 +63,21 @@ struct StatsRecordingOptions: ParsableArguments {
 
     /// The recorder for this run, or `nil` without statistics.
     ///
-    /// A store given with `--stats` that cannot be opened is an error; the default store that
-    /// cannot be opened is a warning (a log filter must not stop because of its statistics).
-    func makeRecorder(keys: KeyRecord) throws -> (recorder: StatsRecorder, path: String)? {
+    /// Without `--stats` or `--no-stats`, a policy's `[statistics]` decides: `enabled = false`
+    /// records nothing, `store` names the store (the one `anonlog archive` with the same policy
+    /// records into). A store given with `--stats` or named by the policy that cannot be opened is
+    /// an error; the default store that cannot be opened is a warning (a log filter must not stop
+    /// because of its statistics).
+    func makeRecorder(keys: KeyRecord, policy: RetentionPolicy? = nil) throws -> (recorder: StatsRecorder, path: String)? {
         guard !disabled else { return nil }
+        if self.path == nil, let policy, !policy.statisticsEnabled { return nil }
+        let named = self.path ?? policy?.statisticsStore
         var configuration = try configuration()
         for path in geoDatabases {
             configuration.geoDatabases.append(try reportingErrors { () throws(AnonLogError) in try GeoDatabase(path: path) })
         }
         let path: String
-        if let given = self.path {
+        if let given = named {
             path = given
         } else {
             do {
@@ -87,7 +92,7 @@ struct StatsRecordingOptions: ParsableArguments {
             let recorder = StatsRecorder(store: store, keys: keys, configuration: configuration) { Int64(time(nil)) }
             return (recorder, path)
         } catch {
-            if self.path != nil {
+            if named != nil {
                 StandardError.report(error)
                 throw ExitCode(error.code.exitStatus)
             }
