@@ -290,7 +290,6 @@ struct ModeSamples: Sendable {
     func run<Pseudonymizer: AddressPseudonymizer>(
         _ benchmark: Benchmark, _ pseudonymizer: Pseudonymizer, _ addresses: [IPAddress]
     ) {
-        var pseudonymizer = pseudonymizer
         let text = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
         defer { text.deallocate() }
         addresses.withUnsafeBufferPointer { addresses in

@@ -6,7 +6,7 @@
 ///
 /// A pseudonymizer that is not deterministic is asked every time; its text is never kept.
 final class PseudonymCache<Pseudonymizer: AddressPseudonymizer> {
-    private(set) var pseudonymizer: Pseudonymizer
+    let pseudonymizer: Pseudonymizer
     private let slotMask: Int
     private let slotSize: Int
     private let slots: UnsafeMutableRawPointer

@@ -37,7 +37,7 @@ public enum PseudonymLookup {
         func consume<Pseudonymizer: AddressPseudonymizer>(
             _ factory: @escaping EpochPseudonyms<Pseudonymizer>.Factory
         ) throws(AnonLogError) -> String {
-            var pseudonymizer = try factory(key)
+            let pseudonymizer = try factory(key)
             let capacity = pseudonymizer.maximumLength
             return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 1) { buffer in
                 let length = pseudonymizer.writePseudonym(for: address, into: buffer)

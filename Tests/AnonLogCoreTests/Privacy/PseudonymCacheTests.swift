@@ -11,7 +11,7 @@ struct RecordingPseudonymizer: AddressPseudonymizer {
     let calls = Calls()
     var maximumLength: Int { 64 }
 
-    mutating func writePseudonym(for address: IPAddress, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    func writePseudonym(for address: IPAddress, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         calls.count += 1
         let text = Array("\(address.family == .v4 ? "v4" : "v6") \(String(address.high, radix: 16)):\(String(address.low, radix: 16))".utf8)
         for (index, byte) in text.enumerated() { buffer[index] = byte }
