@@ -104,15 +104,15 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
         precondition(events == nil || extractor != nil, "statistics records need an extractor")
         defer { if let events { extractor?.finish(events) } }
         let outputStart = output.count
-        // The epoch (and its statistics keys) of the line before: lines mostly share one, and
-        // holding it here spares a lookup, a retain and a release per line.
-        var current: EpochPseudonyms<Pseudonymizer>.Epoch?
-        var keys: StatsEpochKeys?
-        var lineStart = 0
+        defer {
+            counts.bytesIn += chunk.count
+            counts.bytesOut += output.count - outputStart
+        }
         if !readsTime && extractor == nil {
             // No rotation, no window, no statistics: the hot path, without reading the time.
             let epoch = epochs.epoch(0)
             let addresses = epoch.addresses
+            var lineStart = 0
             while lineStart < chunk.count {
                 let lineEnd = Self.lineEnd(in: chunk, base: base, from: lineStart)
                 let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
@@ -122,26 +122,48 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
                 if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
                 lineStart = lineEnd + 1
             }
-            counts.bytesIn += chunk.count
-            counts.bytesOut += output.count - outputStart
             return
         }
+        // Lines mostly share an epoch: each run of them is handled under one epoch, its cache and
+        // its statistics keys, looked up (and retained) once per run rather than per line.
+        var lineStart = 0
+        var index = rotation == .none ? 0 : lastEpoch ?? fallbackEpoch
+        while lineStart < chunk.count {
+            let epoch = epochs.epoch(index)
+            let run = anonymize(
+                lines: chunk, from: lineStart, epoch: epoch, index: index, addresses: epoch.addresses,
+                keys: extractor?.keys(forEpoch: index), extractor: extractor, events: events, into: output)
+            lineStart = run.end
+            index = run.nextEpoch
+        }
+    }
+
+    /// Anonymizes the lines of `chunk` from `start` on while their epoch is `index`.
+    ///
+    /// - Returns: Where it stopped: the chunk's end, or the start of a line of another epoch
+    ///   (not yet counted; it is read again under its own epoch), and that epoch.
+    private mutating func anonymize(
+        lines chunk: UnsafeRawBufferPointer, from start: Int, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, index: Int64,
+        addresses: PseudonymCache<Pseudonymizer>?, keys: StatsEpochKeys?, extractor: EventExtractor?, events: StatsEventBuffer?,
+        into output: OutputBuffer
+    ) -> (end: Int, nextEpoch: Int64) {
+        let base = chunk.baseAddress.unsafelyUnwrapped
+        var lineStart = start
         while lineStart < chunk.count {
             let lineEnd = Self.lineEnd(in: chunk, base: base, from: lineStart)
             let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
             let fields = recognizer.recognize(line)
-            counts.countLine(format: fields?.format)
             let time = recordTime(of: line, fields: fields)
-            let index = epochIndex(time: time)
-            if current == nil || current.unsafelyUnwrapped.index != index {
-                current = epochs.epoch(index)
-                keys = extractor?.keys(forEpoch: index)
-            }
-            let epoch = current.unsafelyUnwrapped
+            // A line without a time takes the last epoch seen, which is this run's: only a line
+            // with a time can end the run, so nothing is counted twice when it is read again.
+            let lineEpoch = epochIndex(time: time)
+            if lineEpoch != index { return (lineStart, lineEpoch) }
+            counts.countLine(format: fields?.format)
             // Statistics see every record, also those the window drops (only counts remain).
-            if let extractor, let events {
-                extractor.add(
-                    line: line, at: lineStart, fields: fields, time: time, epoch: index, addresses: epoch.addresses, keys: keys, to: events)
+            if extractor != nil, events != nil {
+                extractor.unsafelyUnwrapped.add(
+                    line: line, at: lineStart, fields: fields, time: time, epoch: index, addresses: addresses, keys: keys,
+                    to: events.unsafelyUnwrapped)
             }
             if let recordCutoff, let time, time < recordCutoff {
                 counts.recordsDroppedByAge += 1
@@ -149,13 +171,12 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
                 continue
             }
             let lineOutputStart = output.count
-            rewrite(line, fields: fields, epoch: epoch, addresses: epoch.addresses, into: output)
+            rewrite(line, fields: fields, epoch: epoch, addresses: addresses, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
             if marksSessions { mark(line, fields: fields, time: time, output: lineOutputStart..<output.count) }
             lineStart = lineEnd + 1
         }
-        counts.bytesIn += chunk.count
-        counts.bytesOut += output.count - outputStart
+        return (chunk.count, index)
     }
 
     /// The offset of the line feed that ends the line starting at `start`, or the chunk's end.

@@ -4,7 +4,8 @@
 ///
 /// Operator messages never count: canned replies repeat by design.
 final class ChatDetectors {
-    private unowned let detectors: Detectors
+    /// The owner, which collects the alerts; set by ``attach(to:)`` once the owner exists.
+    private unowned var detectors: Detectors!
     private let parameters: [DetectionRule: DetectionRule.Parameters]
     private let disabled: Set<DetectionRule>
     private let sessions: BoundedSlots
@@ -27,8 +28,7 @@ final class ChatDetectors {
     private(set) var lastFirstMessageDelay: Int64?
     private(set) var lastWasDuplicate = false
 
-    init(configuration: StatsConfiguration, detectors: Detectors) {
-        self.detectors = detectors
+    init(configuration: StatsConfiguration) {
         var parameters: [DetectionRule: DetectionRule.Parameters] = [:]
         for rule in DetectionRule.allCases { parameters[rule] = configuration.parameters(of: rule) }
         self.parameters = parameters
@@ -48,6 +48,10 @@ final class ChatDetectors {
         recentFingerprints = RecentEventTable(depth: 4, capacity: configuration.sessionCapacity)
         linkHosts = RecentEventTable(depth: 8, capacity: configuration.probeCapacity)
         campaigns = RecentEventTable(depth: depth(.chatSpamCampaign, minimum: 8), capacity: configuration.fingerprintCapacity)
+    }
+
+    func attach(to detectors: Detectors) {
+        self.detectors = detectors
     }
 
     var evictions: Int { sessions.evictions + flood.evictions }

@@ -15,8 +15,10 @@ final class Detectors {
     /// Whether fired alerts are dropped (replayed lines).
     var suppressesAlerts = false
     private let evidence: TemplateDictionary
-    private var http: HTTPDetectors!
-    private var chat: ChatDetectors!
+    // Constants, made before the owner and attached to it: read on every event, a variable
+    // would cost a retain and a release each time.
+    private let http: HTTPDetectors
+    private let chat: ChatDetectors
     private let campaign: LeakyBucketTable?
     private let asnCampaign: LeakyBucketTable?
     private let recidive: RecentEventTable?
@@ -26,6 +28,8 @@ final class Detectors {
 
     init(configuration: StatsConfiguration, evidence: TemplateDictionary) {
         self.configuration = configuration
+        http = HTTPDetectors(configuration: configuration)
+        chat = ChatDetectors(configuration: configuration)
         self.evidence = evidence
         func enabled(_ rule: DetectionRule) -> Bool { !configuration.disabledRules.contains(rule) }
         let campaignParameters = configuration.parameters(of: .networkCampaign)
@@ -42,8 +46,8 @@ final class Detectors {
         recidiveParameters = configuration.parameters(of: .recidive)
         recidive = enabled(.recidive)
             ? RecentEventTable(depth: max(1, min(recidiveParameters.capacity, 64)), capacity: configuration.probeCapacity) : nil
-        http = HTTPDetectors(configuration: configuration, detectors: self)
-        chat = ChatDetectors(configuration: configuration, detectors: self)
+        http.attach(to: self)
+        chat.attach(to: self)
     }
 
     /// Feeds one event to the rules of its kind.

@@ -52,9 +52,11 @@ final class EventExtractor {
         }
         record.localDay = StatsTime.floorDivide(time + StatsTime.zoneOffset(text), 86_400)
         let slot = buffer.append(record)
-        guard let addresses, let keys else { return }
+        // Tested, not bound: binding an optional reference costs a retain and a release per line.
+        guard addresses != nil, keys != nil else { return }
         slot.pointee.flags.insert(.hasEvent)
-        builder.build(line, fields: fields, keys: keys, addresses: addresses, into: &slot.pointee, buffer: buffer)
+        builder.build(
+            line, fields: fields, keys: keys.unsafelyUnwrapped, addresses: addresses.unsafelyUnwrapped, into: &slot.pointee, buffer: buffer)
     }
 
     /// The statistics keys of `epoch` (`nil` when it is shredded), for ``add(line:at:fields:time:epoch:addresses:keys:to:)``:

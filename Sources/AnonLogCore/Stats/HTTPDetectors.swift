@@ -1,15 +1,15 @@
 /// The HTTP rules, per client pseudonym: CrowdSec's base-http-scenarios and http-dos collection
 /// (survey §2.2 and §7a, H1–H13), each a leaky bucket with the survey's defaults.
 final class HTTPDetectors {
-    private unowned let detectors: Detectors
+    /// The owner, which collects the alerts; set by ``attach(to:)`` once the owner exists.
+    private unowned var detectors: Detectors!
     private let probing, crawl, badUserAgent, sensitiveFiles, pathTraversal, sqlInjection, crossSiteScripting: LeakyBucketTable?
     private let backdoor, adminProbe, cmsScan, cveProbe, bruteforce, wordpressBruteforce, xmlrpcBruteforce: LeakyBucketTable?
     private let userEnumeration, switchingUserAgent, randomURI, bypassCache, invalidVersion, openProxy: LeakyBucketTable?
     private let fakeCrawler, rateLimited, requestBurst: LeakyBucketTable?
     private let tables: [LeakyBucketTable]
 
-    init(configuration: StatsConfiguration, detectors: Detectors) {
-        self.detectors = detectors
+    init(configuration: StatsConfiguration) {
         var made: [LeakyBucketTable] = []
         func table(_ rule: DetectionRule, everyRequest: Bool = false) -> LeakyBucketTable? {
             guard !configuration.disabledRules.contains(rule) else { return nil }
@@ -43,6 +43,10 @@ final class HTTPDetectors {
         rateLimited = table(.httpRateLimited)
         requestBurst = table(.httpRequestBurst, everyRequest: true)
         tables = made
+    }
+
+    func attach(to detectors: Detectors) {
+        self.detectors = detectors
     }
 
     var evictions: Int { tables.reduce(0) { $0 + $1.evictions } }

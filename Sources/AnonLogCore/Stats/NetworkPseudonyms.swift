@@ -5,21 +5,25 @@
 /// yet nothing about the network can be read from it. A direct-mapped cache keeps recent
 /// networks, like the address pseudonym cache: most lines cost one probe.
 final class NetworkPseudonyms {
+    private struct Slot {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var epoch: Int64 = .min
+        var value: UInt64 = 0
+    }
+
     private let mask: Int
-    private var highs: [UInt64]
-    private var lows: [UInt64]
-    private var epochs: [Int64]
-    private var values: [UInt64]
+    /// A fixed table behind a constant pointer: a lookup costs no exclusivity check or retain.
+    private let slots: UnsafeMutablePointer<Slot>
 
     init(capacity: Int = 4096) {
         var size = 16
         while size < capacity { size <<= 1 }
         mask = size - 1
-        highs = [UInt64](repeating: 0, count: size)
-        lows = [UInt64](repeating: 0, count: size)
-        epochs = [Int64](repeating: .min, count: size)
-        values = [UInt64](repeating: 0, count: size)
+        slots = .filled(size, with: Slot())
     }
+
+    deinit { slots.deallocate() }
 
     /// The network of `address`: its masked 128 bits and the prefix length (IPv4 /24 counts as
     /// /120 of the mapped form).
@@ -33,17 +37,17 @@ final class NetworkPseudonyms {
     func value(for address: IPAddress, keys: StatsEpochKeys) -> UInt64 {
         let network = Self.network(of: address)
         let slot = Int(truncatingIfNeeded: StatsHash.combine(network.high ^ UInt64(bitPattern: keys.epoch), network.low) >> 11) & mask
-        if highs[slot] == network.high, lows[slot] == network.low, epochs[slot] == keys.epoch { return values[slot] }
+        let entry = slots + slot
+        if entry.pointee.high == network.high, entry.pointee.low == network.low, entry.pointee.epoch == keys.epoch {
+            return entry.pointee.value
+        }
         var message = (network.high.bigEndian, network.low.bigEndian, network.length)
         var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         withUnsafeBytes(of: &message) { bytes in
             withUnsafeMutableBytes(of: &digest) { keys.network.authenticate(UnsafeRawBufferPointer(rebasing: bytes[0..<17]), into: $0) }
         }
         let value = BoundedSlots.storedKey(UInt64(bigEndian: digest.0))
-        highs[slot] = network.high
-        lows[slot] = network.low
-        epochs[slot] = keys.epoch
-        values[slot] = value
+        entry.pointee = Slot(high: network.high, low: network.low, epoch: keys.epoch, value: value)
         return value
     }
 }

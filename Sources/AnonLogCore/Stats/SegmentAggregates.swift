@@ -71,9 +71,14 @@ final class SegmentAggregates {
     }
 
     private let configuration: StatsConfiguration
-    private var buckets: [MinuteBucket] = []
+    /// Fixed tables behind constant pointers, so the per-event path costs no exclusivity check:
+    /// buckets are made on first use and reused after a reset.
+    /// The buckets are retained by hand (released in deinit), so that every event can use its
+    /// bucket without a retain and a release.
+    private let buckets = UnsafeMutablePointer<Unmanaged<MinuteBucket>?>.filled(SegmentAggregates.maximumMinutes, with: nil)
     private var activeBuckets = 0
-    private var visitorDays: [Int64] = []
+    private let visitorDays = UnsafeMutablePointer<Int64>.filled(SegmentAggregates.maximumDays, with: 0)
+    private var visitorDayCount = 0
     private let visitorSketches = SketchPool(count: SegmentAggregates.maximumDays, precision: SegmentAggregates.visitorPrecision)
     /// The segment's window start, which dates its hourly and daily rows.
     private(set) var windowStart: Int64 = 0
@@ -186,6 +191,9 @@ final class SegmentAggregates {
     }
 
     deinit {
+        for index in 0..<Self.maximumMinutes { buckets[index]?.release() }
+        buckets.deallocate()
+        visitorDays.deallocate()
         asnValues.deallocate()
         asnCountries.deallocate()
         asnClientErrors.deallocate()
@@ -224,38 +232,39 @@ final class SegmentAggregates {
 
     /// Whether `minutes` more minute buckets and `days` more visitor days can still be made.
     func hasRoom(minutes: Int, days: Int) -> Bool {
-        activeBuckets + minutes <= Self.maximumMinutes && visitorDays.count + days <= Self.maximumDays
+        activeBuckets + minutes <= Self.maximumMinutes && visitorDayCount + days <= Self.maximumDays
     }
 
     @inline(__always)
     private func bucketIndex(_ minute: Int64) -> Int? {
         var index = activeBuckets - 1
         while index >= 0 {
-            if buckets[index].minute == minute { return index }
+            if buckets[index].unsafelyUnwrapped._withUnsafeGuaranteedRef({ $0.minute }) == minute { return index }
             index -= 1
         }
         return nil
     }
 
     @inline(__always)
-    private func bucket(_ minute: Int64) -> MinuteBucket {
-        if activeBuckets > 0, buckets[activeBuckets - 1].minute == minute { return buckets[activeBuckets - 1] }
-        if let index = bucketIndex(minute) { return buckets[index] }
-        if buckets.count == activeBuckets { buckets.append(MinuteBucket()) }
-        let made = buckets[activeBuckets]
-        made.reset(minute: minute)
+    private func bucket(_ minute: Int64) -> Unmanaged<MinuteBucket> {
+        if activeBuckets > 0 {
+            let last = buckets[activeBuckets - 1].unsafelyUnwrapped
+            if last._withUnsafeGuaranteedRef({ $0.minute }) == minute { return last }
+        }
+        if let index = bucketIndex(minute) { return buckets[index].unsafelyUnwrapped }
+        precondition(activeBuckets < Self.maximumMinutes, "the caller checks hasRoom before adding")
+        if buckets[activeBuckets] == nil { buckets[activeBuckets] = Unmanaged.passRetained(MinuteBucket()) }
+        let made = buckets[activeBuckets].unsafelyUnwrapped
+        made._withUnsafeGuaranteedRef { $0.reset(minute: minute) }
         activeBuckets += 1
         return made
     }
 
     // MARK: - Adding
 
-    /// Counts an HTTP event.
-    func addRequest(_ event: StatsEvent, template text: UnsafeRawBufferPointer) {
-        events += 1
-        let minute = StatsTime.floorDivide(event.time, 60) * 60
-        let bucket = bucket(minute)
-        let statusClass = event.statusClass
+    /// Counts an HTTP event in its minute's bucket.
+    @inline(__always)
+    private func count(_ event: StatsEvent, statusClass: Int, in bucket: MinuteBucket) {
         let index = MinuteBucket.trafficIndex(event.userAgentClass, statusClass, event.isStatic)
         bucket.hits[index] += 1
         bucket.bytes[index] += event.bytes
@@ -277,6 +286,15 @@ final class SegmentAggregates {
             bucket.classClients.insert(event.clientKey, into: event.userAgentClass.index)
             if !event.isClientError, event.visitorKey != 0 { visitor(event) }
         }
+    }
+
+    /// Counts an HTTP event.
+    func addRequest(_ event: StatsEvent, template text: UnsafeRawBufferPointer) {
+        events += 1
+        let minute = StatsTime.floorDivide(event.time, 60) * 60
+        let statusClass = event.statusClass
+        bucket(minute)._withUnsafeGuaranteedRef { bucket in count(event, statusClass: statusClass, in: bucket) }
+        let hasClient = event.clientKey != 0
 
         // Top paths.
         let pathKey = StatsHash.combine(event.templateKey, UInt64(statusClass))
@@ -342,11 +360,12 @@ final class SegmentAggregates {
 
     private func visitor(_ event: StatsEvent) {
         var slot = -1
-        for (index, day) in visitorDays.enumerated() where day == event.localDay { slot = index }
+        for index in 0..<visitorDayCount where visitorDays[index] == event.localDay { slot = index }
         if slot < 0 {
-            guard visitorDays.count < Self.maximumDays else { return }
-            slot = visitorDays.count
-            visitorDays.append(event.localDay)
+            guard visitorDayCount < Self.maximumDays else { return }
+            slot = visitorDayCount
+            visitorDays[slot] = event.localDay
+            visitorDayCount += 1
             visitorSketches.clear(slot)
         }
         visitorSketches.insert(event.visitorKey, into: slot)
@@ -377,7 +396,7 @@ final class SegmentAggregates {
     func addChat(_ event: StatsEvent, isFirstMessage: Bool, firstMessageDelay: Int64?, isDuplicate: Bool) {
         events += 1
         let minute = StatsTime.floorDivide(event.time, 60) * 60
-        let bucket = bucket(minute)
+        let bucket = bucket(minute).takeUnretainedValue()
         bucket.chatEvents += 1
         let isVisitorMessage = event.chatEvent == .message && event.fromVisitor
         switch event.chatEvent {
@@ -441,7 +460,7 @@ final class SegmentAggregates {
         let hour = StatsTime.floorDivide(windowStart, 3600) * 3600
         let day = StatsTime.floorDivide(windowStart, 86_400) * 86_400
         for index in 0..<activeBuckets {
-            let bucket = buckets[index]
+            let bucket = buckets[index].unsafelyUnwrapped.takeUnretainedValue()
             if bucket.requests > 0 {
                 for userAgentClass in UserAgentClass.allCases {
                     for statusClass in 0..<6 {
@@ -475,8 +494,8 @@ final class SegmentAggregates {
                 batch.chat.append(chat)
             }
         }
-        for (slot, visitorDay) in visitorDays.enumerated() {
-            batch.visitors.append(.init(day: visitorDay, sketch: visitorSketches.serialized(slot)))
+        for slot in 0..<visitorDayCount {
+            batch.visitors.append(.init(day: visitorDays[slot], sketch: visitorSketches.serialized(slot)))
         }
         for slot in 0..<paths.count {
             let start = slot * 128
@@ -526,7 +545,7 @@ final class SegmentAggregates {
     /// Forgets everything added (after a flush, or for lines that were already ingested).
     func reset() {
         activeBuckets = 0
-        visitorDays.removeAll(keepingCapacity: true)
+        visitorDayCount = 0
         paths.removeAll()
         networks.removeAll()
         actors.removeAll()

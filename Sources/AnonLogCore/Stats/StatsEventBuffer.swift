@@ -81,8 +81,10 @@ public final class StatsEventBuffer {
 
     private(set) var records: UnsafeMutablePointer<Record>
     private var recordCapacity: Int
+    // Internal, so exclusivity is checked at compile time (see OutputBuffer).
+    private var recordCount = 0
     /// Records held.
-    public private(set) var count = 0
+    public var count: Int { recordCount }
     private var arena: UnsafeMutableRawPointer
     private var arenaCapacity: Int
     private var arenaCount = 0
@@ -100,15 +102,15 @@ public final class StatsEventBuffer {
     }
 
     deinit {
-        records.deinitialize(count: count)
+        records.deinitialize(count: recordCount)
         records.deallocate()
         arena.deallocate()
     }
 
     /// Forgets every record, keeping the memory.
     func removeAll() {
-        records.deinitialize(count: count)
-        count = 0
+        records.deinitialize(count: recordCount)
+        recordCount = 0
         arenaCount = 0
         organizations.removeAll(keepingCapacity: true)
     }
@@ -116,10 +118,10 @@ public final class StatsEventBuffer {
     /// A new record at the end, for the caller to fill.
     @inline(__always)
     func append(_ record: Record) -> UnsafeMutablePointer<Record> {
-        if count == recordCapacity { growRecords() }
-        let slot = records + count
+        if recordCount == recordCapacity { growRecords() }
+        let slot = records + recordCount
         slot.initialize(to: record)
-        count += 1
+        recordCount += 1
         return slot
     }
 
@@ -143,7 +145,7 @@ public final class StatsEventBuffer {
     private func growRecords() {
         let newCapacity = recordCapacity * 2
         let grown = UnsafeMutablePointer<Record>.allocate(capacity: newCapacity)
-        grown.moveInitialize(from: records, count: count)
+        grown.moveInitialize(from: records, count: recordCount)
         records.deallocate()
         records = grown
         recordCapacity = newCapacity

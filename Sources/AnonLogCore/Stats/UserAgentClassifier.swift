@@ -22,8 +22,9 @@ final class UserAgentClassifier {
     }
 
     private let slotMask: Int
-    private var hashes: [UInt64]
-    private var verdicts: [Verdict]
+    /// Fixed tables behind constant pointers: a lookup costs no exclusivity check or retain.
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let verdicts: UnsafeMutablePointer<Verdict>
     private var lowered: [UInt8] = []
     /// Lookups that ran the lists.
     private(set) var misses = 0
@@ -38,9 +39,14 @@ final class UserAgentClassifier {
         var size = 16
         while size < cacheCapacity { size <<= 1 }
         slotMask = size - 1
-        hashes = [UInt64](repeating: 0, count: size)
-        verdicts = [Verdict](repeating: .empty, count: size)
+        hashes = .filled(size, with: 0)
+        verdicts = .filled(size, with: .empty)
         lowered.reserveCapacity(1024)
+    }
+
+    deinit {
+        hashes.deallocate()
+        verdicts.deallocate()
     }
 
     /// The verdict for a user agent (the raw field bytes, JSON escapes and all).
