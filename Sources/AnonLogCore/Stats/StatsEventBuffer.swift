@@ -167,47 +167,47 @@ extension StatsEvent {
     /// of their kind left, as with one reused event).
     @inline(__always)
     mutating func load(_ record: UnsafePointer<StatsEventBuffer.Record>, from buffer: StatsEventBuffer) {
-        let record = record.pointee
-        kind = record.kind
-        time = record.time
-        milliseconds = record.milliseconds
-        localDay = record.localDay
-        client.set(buffer.bytes(record.client))
-        clientKey = record.clientKey
-        networkKey = record.networkKey
-        asn = record.asn
-        country = record.country
-        switch record.kind {
+        // Field by field through the pointer: a copy of the whole record would cost a memmove.
+        kind = record.pointee.kind
+        time = record.pointee.time
+        milliseconds = record.pointee.milliseconds
+        localDay = record.pointee.localDay
+        client.set(buffer.bytes(record.pointee.client))
+        clientKey = record.pointee.clientKey
+        networkKey = record.pointee.networkKey
+        asn = record.pointee.asn
+        country = record.pointee.country
+        switch record.pointee.kind {
         case .http:
-            method = record.method
-            version = record.version
-            emptyRequest = record.emptyRequest
-            status = Int(record.status)
-            bytes = record.bytes
-            userAgentClass = record.userAgentClass
-            bot = record.bot
-            badListed = record.badListed
-            userAgentKey = record.userAgentKey
-            visitorKey = record.visitorKey
-            templateKey = record.templateKey
-            findings = record.findings
-            exploitTag = Int(record.exploitTag)
-            pathKey = record.pathKey
-            targetKey = record.targetKey
-            fileNameKey = record.fileNameKey
-            argumentsKey = record.argumentsKey
+            method = record.pointee.method
+            version = record.pointee.version
+            emptyRequest = record.pointee.emptyRequest
+            status = Int(record.pointee.status)
+            bytes = record.pointee.bytes
+            userAgentClass = record.pointee.userAgentClass
+            bot = record.pointee.bot
+            badListed = record.pointee.badListed
+            userAgentKey = record.pointee.userAgentKey
+            visitorKey = record.pointee.visitorKey
+            templateKey = record.pointee.templateKey
+            findings = record.pointee.findings
+            exploitTag = Int(record.pointee.exploitTag)
+            pathKey = record.pointee.pathKey
+            targetKey = record.pointee.targetKey
+            fileNameKey = record.pointee.fileNameKey
+            argumentsKey = record.pointee.argumentsKey
         case .chat:
-            chatEvent = record.chatEvent
-            session.set(buffer.bytes(record.session))
-            sessionKey = record.sessionKey
-            site.set(buffer.bytes(record.site))
-            siteKey = record.siteKey
-            fromVisitor = record.fromVisitor
-            fingerprint = record.fingerprint
-            textLength = Int(record.textLength)
-            linkCount = Int(record.linkCount)
-            linkHost.set(buffer.bytes(record.linkHost))
-            linkHostKey = record.linkHostKey
+            chatEvent = record.pointee.chatEvent
+            session.set(buffer.bytes(record.pointee.session))
+            sessionKey = record.pointee.sessionKey
+            site.set(buffer.bytes(record.pointee.site))
+            siteKey = record.pointee.siteKey
+            fromVisitor = record.pointee.fromVisitor
+            fingerprint = record.pointee.fingerprint
+            textLength = Int(record.pointee.textLength)
+            linkCount = Int(record.pointee.linkCount)
+            linkHost.set(buffer.bytes(record.pointee.linkHost))
+            linkHostKey = record.pointee.linkHostKey
         }
     }
 }
