@@ -34,6 +34,18 @@ struct ExitStatusTests {
         #expect(error.fileHandleForReading.readDataToEndOfFile().isEmpty)
     }
 
+    @Test func outputToDevNullDiscardsItAndLeavesTheDevice() throws {
+        // Writing beside the target and renaming over it would turn /dev/null into a plain file
+        // (the test runs as root in CI, where that rename is allowed).
+        let directory = try TemporaryDirectory()
+        let key = try directory.makeKey()
+        try Data("192.0.2.1 hello\n".utf8).write(to: URL(fileURLWithPath: directory.path("good.log")))
+        let result = try AnonlogBinary.run(["--key-file", key, "-q", "--no-stats", directory.path("good.log"), "-o", "/dev/null"])
+        #expect(result.status == 0, "\(result.error)")
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+    }
+
     @Test func aKeyFileReadableByOthersIsRefusedWithTheFix() throws {
         let directory = try TemporaryDirectory()
         let key = try directory.makeKey()

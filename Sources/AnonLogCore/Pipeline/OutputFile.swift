@@ -15,6 +15,10 @@ internal import Darwin
 /// ``append(path:)`` is for a log that grows (the piped-log case): bytes go to the end of the
 /// file as they are flushed, and ``commit()`` only syncs.
 ///
+/// A target that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is
+/// written directly: renaming over it would replace the device or pipe with a plain file (as
+/// root, `-o /dev/null` would have destroyed `/dev/null`).
+///
 /// An output file that goes away neither committed nor abandoned is abandoned.
 public final class OutputFile {
     /// The target path.
@@ -22,7 +26,8 @@ public final class OutputFile {
     /// Where to write; its name is the target path. Wrap it in a ``GzipDeflatingSink`` (or write gzip members) for
     /// compressed output. After ``commit()`` or ``abandon()`` its writes fail.
     public let sink: FileDescriptorSink
-    /// The temporary file renamed over the target on commit; `nil` when appending.
+    /// The temporary file renamed over the target on commit; `nil` when appending or writing to
+    /// a device or pipe.
     public let temporaryPath: String?
 
     private var isOpen = true
@@ -37,16 +42,28 @@ public final class OutputFile {
         if isOpen { abandon() }
     }
 
-    /// Starts writing a new version of `path` in a temporary file beside it.
+    /// Starts writing a new version of `path` in a temporary file beside it, or, when `path`
+    /// is a device, a named pipe or a socket, starts writing to it directly.
     ///
     /// - Parameter path: The file to create or replace on ``commit()``.
-    /// - Returns: An output file whose ``sink`` writes to the temporary file.
+    /// - Returns: An output file whose ``sink`` writes to the temporary file (or to `path`).
     /// - Throws: ``AnonLogError`` with code ``AnonLogError/Code/cannotCreateOutput`` when the
     ///   directory does not exist or cannot be written, or `path` is a directory.
     public static func create(path: String) throws(AnonLogError) -> OutputFile {
         var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
-            throw AnonLogError(.cannotCreateOutput, "cannot create", location: .init(path: path), errno: EISDIR)
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw AnonLogError(.cannotCreateOutput, "cannot create", location: .init(path: path), errno: EISDIR)
+            case S_IFREG:
+                break
+            default:
+                let descriptor = openFile(path, O_WRONLY | O_CLOEXEC)
+                guard descriptor >= 0 else {
+                    throw AnonLogError(.cannotCreateOutput, "cannot open for writing", location: .init(path: path), errno: errno)
+                }
+                return OutputFile(path: path, descriptor: descriptor, temporaryPath: nil)
+            }
         }
         let (directory, base) = split(path)
         guard !base.isEmpty else {

@@ -85,6 +85,27 @@ struct OutputFileTests {
         #expect(try directory.listing().isEmpty)
     }
 
+    @Test func aNamedPipeIsWrittenAndNotReplaced() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/pipe"
+        #expect(mkfifo(path, 0o600) == 0)
+        // A reader first, so that opening the pipe for writing does not wait.
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let file = try OutputFile.create(path: path)
+        #expect(file.temporaryPath == nil)
+        try write(new, to: file.sink)
+        try file.commit()
+        var received = [UInt8](repeating: 0, count: 64)
+        let count = received.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+        #expect(Array(received.prefix(max(count, 0))) == new)
+        var status = stat()
+        #expect(stat(path, &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFIFO)
+        #expect(try directory.listing() == ["pipe"])
+    }
+
     @Test func appendingInAMissingDirectoryCannotCreateOutput() throws {
         let error = try #require(throws: AnonLogError.self) { try OutputFile.append(path: "/nonexistent/anon.log") }
         #expect(error.code == .cannotCreateOutput)
