@@ -369,7 +369,6 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
     }
 
     /// The common line: addresses only, all replaced.
-    @inline(never)
     private mutating func replaceAddresses(
         in line: UnsafeRawBufferPointer, matchCount: Int, using addresses: borrowing PseudonymCache<Pseudonymizer>, into output: OutputBuffer
     ) {
