@@ -74,6 +74,7 @@ public struct AddressScanner {
             let runStart = index
             var separators = 0
             var colons = 0
+            var doubleColon = false
             var spelling = AddressMatch.Spelling.plain
             while index < count {
                 let byte = base[index]
@@ -82,7 +83,10 @@ public struct AddressScanner {
                     index += 1
                 } else if memberClass & ByteClass.separator != 0 {
                     separators += 1
-                    if byte == UInt8(ascii: ":") { colons += 1 }
+                    if byte == UInt8(ascii: ":") {
+                        if index > runStart, base[index - 1] == UInt8(ascii: ":") { doubleColon = true }
+                        colons += 1
+                    }
                     index += 1
                 } else if memberClass & ByteClass.percent != 0,
                     let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
@@ -96,9 +100,13 @@ public struct AddressScanner {
             }
             // An address needs three dots (IPv4) or two colons (IPv6); most runs in a log line
             // (versions, decimals, "HTTP/1.1") have fewer and are passed over here.
-            guard index - runStart >= 3, colons >= 2 || separators - colons >= 3 || (spelling != .plain && separators > 0) else {
+            let dots = separators - colons
+            guard index - runStart >= 3, colons >= 2 || dots >= 3 || (spelling != .plain && separators > 0) else {
                 continue
             }
+            // Colons without "::", too few for eight groups, and too few dots for an IPv4 part:
+            // a time such as "2026:10:00:00", in every line of a web log. Nothing to analyze.
+            if spelling == .plain, !doubleColon, colons <= 6, dots < 3 { continue }
             let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
             let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
             let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)

@@ -96,6 +96,15 @@ struct AddressScannerTests {
         #expect(markAddresses(in: "x 1:2:3:4:5:6:7:8:9:10 y") == "x <?> y")
     }
 
+    @Test func colonRunsCountFromSevenColonsADoubleColonOrAnIPv4Part() {
+        // Runs with fewer are passed over before analysis (times, in every web log line).
+        #expect(markAddresses(in: "t 1:2:3:4:5:6:7 u") == "t 1:2:3:4:5:6:7 u")
+        #expect(markAddresses(in: "t 1:2:3:4:5:6:7:8 u") == "t <1:2:3:4:5:6:7:8> u")
+        #expect(markAddresses(in: "t 1:2::7 u") == "t <1:2::7> u")
+        #expect(markAddresses(in: "t 1:2:3:4:5:6:1.2.3.4 u") == "t <1:2:3:4:5:6:102:304> u")
+        #expect(markAddresses(in: "t 10:20:1.2.3.4 u") == "t 10:20:<1.2.3.4> u")
+    }
+
     @Test func readsReverseDNSNamesAsTheAddressesTheySpell() {
         #expect(markAddresses(in: "PTR 4.3.2.1.in-addr.arpa.") == "PTR <1.2.3.4>.in-addr.arpa.")
         let full = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
