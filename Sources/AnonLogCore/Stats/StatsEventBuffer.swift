@@ -163,10 +163,10 @@ public final class StatsEventBuffer {
 }
 
 extension StatsEvent {
-    /// Takes the event of `record` (the fields of its kind; the others keep what the last event
-    /// of their kind left, as with one reused event).
+    /// The event of `record` (the fields of its kind; the others keep their defaults).
     @inline(__always)
-    mutating func load(_ record: UnsafePointer<StatsEventBuffer.Record>, from buffer: StatsEventBuffer) {
+    init(_ record: UnsafePointer<StatsEventBuffer.Record>, from buffer: StatsEventBuffer) {
+        self.init()
         // Field by field through the pointer: a copy of the whole record would cost a memmove.
         kind = record.pointee.kind
         time = record.pointee.time
