@@ -266,13 +266,14 @@ public enum ArchiveJob {
         if let keys = configuration.keys {
             do throws(AnonLogError) {
                 if let recorder = try sink.makeRecorder(keys: keys) {
+                    // What the recorder committed counts, also when the raw log turns out damaged.
+                    defer { report.statisticsLinesCounted += recorder.report.linesCounted }
                     try PendingStatisticsReader.record(
                         source.sourcePath, keys: keys, options: archivingOptions(configuration, jobs: 1), now: configuration.now,
                         into: recorder)
                     if ShutdownRequest.isRequested { return }
                     if let failure = recorder.failure { throw failure }
                     source.recorded = recorder.report
-                    report.statisticsLinesCounted += recorder.report.linesCounted
                 }
             } catch {
                 report.problems.append(error)

@@ -24,7 +24,8 @@ enum PendingStatisticsReader {
             try pipeline.run(input.source, into: DiscardingSink())
         } catch {
             // Damage (the raw log changed since it was archived): nothing more is committed, as
-            // when archiving (see ``ArchivedFileWriter``).
+            // when archiving (see ``ArchivedFileWriter``); what was handed over is written first.
+            recorder.abandonInput()
             switch error {
             case .input(let damage), .output(let damage): throw damage
             }
