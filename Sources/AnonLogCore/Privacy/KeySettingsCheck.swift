@@ -1,5 +1,16 @@
 /// Checks that a key file fits what the command line asks for.
 public enum KeySettingsCheck {
+    /// The key record to run a mode with: `mask` truncates without a key, so any key file
+    /// serves it (for the identifier tokens); every other mode needs a key made for it.
+    ///
+    /// - Throws: As ``verify(_:mode:rotation:)``.
+    public static func settle(_ record: KeyRecord, mode: AnonymizationMode?, rotation: KeyRotation?) throws(AnonLogError) -> KeyRecord {
+        var record = record
+        if mode == .mask { record.mode = .mask }
+        try verify(record, mode: mode, rotation: rotation)
+        return record
+    }
+
     /// Refuses a key made for another mode or rotation than the one asked for.
     ///
     /// The key file is the authority (every host sharing it must agree), so a flag that

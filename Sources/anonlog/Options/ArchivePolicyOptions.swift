@@ -45,10 +45,9 @@ struct ArchivePolicyOptions: ParsableArguments {
             if resolved.wasCreated {
                 StandardError.print("anonlog: created a new key at \(resolved.path); back it up to keep pseudonyms stable")
             }
-            var record = resolved.record
-            if policy.mode == .mask { record.mode = .mask }  // truncation needs no key; any key serves the tokens
-            try reportingErrors { () throws(AnonLogError) in try KeySettingsCheck.verify(record, mode: policy.mode, rotation: policy.rotation) }
-            configuration.keys = record
+            configuration.keys = try reportingErrors { () throws(AnonLogError) -> KeyRecord in
+                try KeySettingsCheck.settle(resolved.record, mode: policy.mode, rotation: policy.rotation)
+            }
             configuration.keyFile = resolved.path
         } else if let explicit {
             configuration.keyFile = explicit
@@ -70,12 +69,8 @@ struct ArchivePolicyOptions: ParsableArguments {
     /// The key of an existing key file, if it can be read and suits the policy: `retention
     /// apply` needs it only to record statistics an interrupted archive run left pending.
     func existingKey(_ configuration: ArchiveConfiguration) -> KeyRecord? {
-        guard let path = configuration.keyFile, var record = try? KeyFile.load(from: path) else { return nil }
-        if configuration.policy.mode == .mask { record.mode = .mask }
-        guard (try? KeySettingsCheck.verify(record, mode: configuration.policy.mode, rotation: configuration.policy.rotation)) != nil else {
-            return nil
-        }
-        return record
+        guard let path = configuration.keyFile, let record = try? KeyFile.load(from: path) else { return nil }
+        return try? KeySettingsCheck.settle(record, mode: configuration.policy.mode, rotation: configuration.policy.rotation)
     }
 
     /// The statistics store the policy names (`[statistics] store`, else the default store), or

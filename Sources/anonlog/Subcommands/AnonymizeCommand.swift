@@ -133,13 +133,8 @@ struct AnonymizeCommand: ParsableCommand {
     func run() throws {
         ShutdownRequest.installHandlers()
         let record = try reportingErrors { () throws(AnonLogError) -> KeyRecord in
-            var record = try key.resolveRecord(creating: KeyTemplate(mode: mode ?? .hmac, rotation: rotate ?? .none))
-            if mode == .mask {
-                // Truncation needs no key; any key file serves the identifier tokens.
-                record.mode = .mask
-            }
-            try KeySettingsCheck.verify(record, mode: mode, rotation: rotate)
-            return record
+            let record = try key.resolveRecord(creating: KeyTemplate(mode: mode ?? .hmac, rotation: rotate ?? .none))
+            return try KeySettingsCheck.settle(record, mode: mode, rotation: rotate)
         }
         var options = AnonymizationOptions()
         options.pseudonymShape = pseudonymFormat

@@ -47,9 +47,7 @@ struct LookupCommand: ParsableCommand {
         options.maskBits = (ipv4Mask, ipv6Mask)
         let time = at?.seconds ?? Int64(Glibc.time(nil))
         let pseudonym = try reportingErrors { () throws(AnonLogError) -> String in
-            var record = try key.resolveRecord()
-            if mode == .mask { record.mode = .mask }
-            try KeySettingsCheck.verify(record, mode: mode, rotation: nil)
+            let record = try KeySettingsCheck.settle(try key.resolveRecord(), mode: mode, rotation: nil)
             return try PseudonymLookup.pseudonym(of: parsed, at: time, keys: record, options: options)
         }
         print(pseudonym)
