@@ -1,8 +1,9 @@
 /// What the statistics keep of one log line, built while its real address is still in hand.
 ///
-/// One value is reused for every line (no allocation per line): the recorder loads each line's
-/// record into it (see ``StatsEventBuffer``), the detectors and aggregates read it. No raw address, user agent, query string or message
-/// text is in it: pseudonym texts, keyed hashes, classes and hashes of templates.
+/// The recorder builds one per line from the line's record (see ``StatsEventBuffer``), as a
+/// constant on the stack that the detectors and aggregates borrow: no allocation per line. No
+/// raw address, user agent, query string or message text is in it: pseudonym texts, keyed
+/// hashes, classes and hashes of templates.
 struct StatsEvent {
     enum Kind: UInt8 { case http, chat }
 
