@@ -189,10 +189,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
             }
             let unterminated = input.count > 0 ? input[input.count - 1] != 0x0A : chunk.endsOversizedLine
             // Hand the chat lines and the clock to the ordered stage (both empty without one).
-            swap(&chunk.sessionMarks, &lines.sessionMarks)
-            lines.sessionMarks.removeAll(keepingCapacity: true)
-            chunk.latestTime = lines.latestTime
-            lines.latestTime = nil
+            chunk.latestTime = lines.takeSessionMarks(into: &chunk.sessionMarks)
             if chunk.damaged, unterminated {
                 // After damage the next input follows; do not glue its first line to this one.
                 chunk.output.append(UInt8(ascii: "\n"))

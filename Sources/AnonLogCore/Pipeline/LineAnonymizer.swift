@@ -25,22 +25,20 @@ final class LineAnonymizer<Pseudonymizer: AddressPseudonymizer> {
     var eventExtractor: EventExtractor?
     private var ownEvents: StatsEventBuffer?
 
-    /// The chat lines of the last chunk, for the session stage; the pipeline takes them.
-    var sessionMarks: [SessionLineMark] {
-        get { rewriter.sessionMarks }
-        set { rewriter.sessionMarks = newValue }
-    }
-
-    /// The latest record time of the last chunk; the pipeline takes it.
-    var latestTime: Int64? {
-        get { rewriter.latestTime }
-        set { rewriter.latestTime = newValue }
+    /// Hands the session stage what the last chunk left: its chat lines, swapped into `marks`
+    /// (whose old contents are dropped; both arrays keep their memory), and its latest record
+    /// time, which is returned.
+    func takeSessionMarks(into marks: inout [SessionLineMark]) -> Int64? {
+        swap(&marks, &rewriter.sessionMarks)
+        rewriter.sessionMarks.removeAll(keepingCapacity: true)
+        defer { rewriter.latestTime = nil }
+        return rewriter.latestTime
     }
 
     /// - Parameters:
     ///   - windows: The stream windows: the age cut-off is applied here, and with a chat window
-    ///     chat lines are marked in ``sessionMarks`` (only a pipeline, which has the ordered
-    ///     stage, should ask for that).
+    ///     chat lines are marked for ``takeSessionMarks(into:)`` (only a pipeline, which has the
+    ///     ordered stage, should ask for that).
     init(
         epochs: EpochPseudonyms<Pseudonymizer>, recognizer: FormatRecognizer, policy: LineRewritePolicy, now: Int64,
         windows: StreamWindows? = nil, marksSessions: Bool = false
