@@ -410,7 +410,8 @@ public enum KeyFile {
         }
     }
 
-    /// Writes all of `bytes` (a closure-free form of the buffer version, so typed throws pass through).
+    /// Writes all of `bytes`: the buffer version behind `withUnsafeBytes`, whose closure cannot
+    /// rethrow a typed error, so callers need not repeat the dance.
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], location: AnonLogError.Location) throws(AnonLogError) {
         let failure = bytes.withUnsafeBytes { buffer -> AnonLogError? in
             do throws(AnonLogError) {
