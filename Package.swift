@@ -35,13 +35,18 @@ let package = Package(
             providers: [.apt(["libisal-dev"])]
         ),
         .systemLibrary(
+            name: "CAnonLogDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .systemLibrary(
             name: "CAnonLogSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogSQLite"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogDeflate", "CAnonLogSQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -201,7 +201,7 @@ final class ChunkPipeline<Pseudonymizer: AddressPseudonymizer> {
             chunk.encoded.removeAll()
             // A chunk with chat lines is filtered in order first; the writer compresses it.
             if let encoder, chunk.sessionMarks.isEmpty {
-                if chunk.output.count > 0 { encoder.encode(chunk.output.bytes, into: chunk.encoded) }
+                if chunk.output.count > 0 { encoder.encode(chunk.output.bytes, member: chunk.sequence, into: chunk.encoded) }
             }
             state.complete(chunk)
         }

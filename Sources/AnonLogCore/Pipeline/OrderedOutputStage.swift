@@ -42,7 +42,7 @@ final class OrderedOutputStage {
                 if tallying { tally.add(filtered.bytes) }
                 guard let encoder else { return filtered.bytes }
                 encoded.removeAll()
-                if filtered.count > 0 { encoder.encode(filtered.bytes, into: encoded) }
+                if filtered.count > 0 { encoder.encode(filtered.bytes, member: chunk.sequence, into: encoded) }
                 return encoded.bytes
             }
             if let latest = chunk.latestTime { sessions.advance(to: latest) }

@@ -98,7 +98,7 @@ enum ArchivedFileWriter {
         if tally.bytes == 0 {
             // An empty gzip member, so that the archived file is valid gzip.
             let empty = OutputBuffer(capacity: 64)
-            try GzipMemberEncoders.make(level: gzipLevel).encode(UnsafeRawBufferPointer(start: nil, count: 0), into: empty)
+            try GzipMemberEncoders.make(level: gzipLevel).encode(UnsafeRawBufferPointer(start: nil, count: 0), member: 0, into: empty)
             try file.sink.write(empty.bytes)
         }
         crashPoints?.reach(.outputWritten)

@@ -49,7 +49,7 @@ public struct RetentionPolicy: Sendable {
     public var sourceDirectory: String?
     /// The archive directory, if the policy names it.
     public var archiveDirectory: String?
-    /// The gzip level of archived files: 1 to 3 with ISA-L (fast), 4 to 9 with zlib (smaller).
+    /// The gzip level of archived files, 1 to 9, as `--gzip-level` (see `GzipMemberEncoders`).
     public var gzipLevel = 3
 
     // MARK: [statistics]

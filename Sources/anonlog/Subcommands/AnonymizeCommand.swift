@@ -98,7 +98,7 @@ struct AnonymizeCommand: ParsableCommand {
     var threads: Int?
 
     @Option(help: ArgumentHelp(
-        "The gzip level for a .gz output: 1-3 use ISA-L (fast; 3, the default, is about 18% larger than gzip -6), 4-9 zlib (smaller, slower).",
+        "The gzip level for a .gz output: 1-2 ISA-L (fastest), 3 (the default) ISA-L blended with libdeflate (about 18% larger than gzip -6, several times faster), 4-9 libdeflate (smaller, slower).",
         valueName: "level"))
     var gzipLevel = 3
 

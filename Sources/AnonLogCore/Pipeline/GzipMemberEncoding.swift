@@ -1,0 +1,43 @@
+/// Compresses one buffer into one complete gzip member.
+///
+/// Workers compress their chunks independently and the writer concatenates the members: a
+/// concatenation of gzip members is a valid gzip file (RFC 1952), so compression spreads over
+/// every core. One encoder per worker, made by ``GzipMemberEncoders/make(level:)``.
+@_spi(Benchmarks)
+public protocol GzipMemberEncoding: AnyObject {
+    /// Appends a gzip member holding `input` to `output`.
+    ///
+    /// - Parameter member: The member's position in the output, counted from 0. An encoder may
+    ///   choose its method by position; the output's bytes then depend on the input alone, not
+    ///   on which worker compressed which chunk.
+    func encode(_ input: UnsafeRawBufferPointer, member: Int, into output: OutputBuffer)
+}
+
+/// How anonlog's gzip levels map onto the encoders, chosen by measurement on the benchmark
+/// corpus (Benchmarks/README.md, "gzip output"):
+///
+/// - 1 and 2: ISA-L's levels 1 and 2, the fastest (about 1.4 GB/s a core), +22% and +21% against
+///   `gzip -6`.
+/// - 3, the default: ISA-L level 2 with every third member at libdeflate level 1 (+18%, 840 MB/s a
+///   core). ISA-L's own level 3 is as large and three times slower, so it is not used.
+/// - 4 to 9: libdeflate's levels 4 to 9, smaller than zlib's same level and about twice as fast.
+@_spi(Benchmarks)
+public enum GzipMemberEncoders {
+    /// In the default blend, one member in this many is compressed by libdeflate level 1.
+    static let blendPeriod = 3
+
+    /// The encoder for `level` (1 to 9).
+    public static func make(level: Int) throws(AnonLogError) -> any GzipMemberEncoding {
+        switch level {
+        case 1, 2:
+            return IsalGzipMemberEncoder(level: level)
+        case 3:
+            return BlendedGzipMemberEncoder(
+                fast: IsalGzipMemberEncoder(level: 2), dense: try LibdeflateGzipMemberEncoder(level: 1), period: blendPeriod)
+        case 4...9:
+            return try LibdeflateGzipMemberEncoder(level: level)
+        default:
+            throw AnonLogError(.usage, "gzip level \(level) is not 1 to 9")
+        }
+    }
+}
