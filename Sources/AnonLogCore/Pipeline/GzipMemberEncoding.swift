@@ -18,13 +18,17 @@ public protocol GzipMemberEncoding: AnyObject {
 ///
 /// - 1 and 2: ISA-L's levels 1 and 2, the fastest (about 1.4 GB/s a core), +22% and +21% against
 ///   `gzip -6`.
-/// - 3, the default: ISA-L level 2 with every third member at libdeflate level 1 (+18%, 840 MB/s a
-///   core). ISA-L's own level 3 is as large and three times slower, so it is not used.
+/// - 3, the default: ISA-L level 2 with every eighth member at libdeflate level 5 (+18%, about
+///   1 GB/s a core). ISA-L's own level 3 is as large and half as fast, so it is not used; of the
+///   blends measured (libdeflate 1, 4, 5 or 6, one member in 3 to 12) this one costs the least
+///   time for its size.
 /// - 4 to 9: libdeflate's levels 4 to 9, smaller than zlib's same level and about twice as fast.
 @_spi(Benchmarks)
 public enum GzipMemberEncoders {
-    /// In the default blend, one member in this many is compressed by libdeflate level 1.
-    static let blendPeriod = 3
+    /// In the default blend, one member in this many is compressed by libdeflate …
+    static let blendPeriod = 8
+    /// … at this level.
+    static let blendDenseLevel = 5
 
     /// The encoder for `level` (1 to 9).
     public static func make(level: Int) throws(AnonLogError) -> any GzipMemberEncoding {
@@ -33,7 +37,7 @@ public enum GzipMemberEncoders {
             return IsalGzipMemberEncoder(level: level)
         case 3:
             return BlendedGzipMemberEncoder(
-                fast: IsalGzipMemberEncoder(level: 2), dense: try LibdeflateGzipMemberEncoder(level: 1), period: blendPeriod)
+                fast: IsalGzipMemberEncoder(level: 2), dense: try LibdeflateGzipMemberEncoder(level: blendDenseLevel), period: blendPeriod)
         case 4...9:
             return try LibdeflateGzipMemberEncoder(level: level)
         default:
