@@ -18,10 +18,24 @@ final class SpaceSaving {
     private(set) var count = 0
     /// The sum of all weights added.
     private(set) var total: Int64 = 0
-    /// Slots ordered as a binary min-heap by count.
-    private let heap: UnsafeMutablePointer<Int32>
-    /// The heap position of each slot.
+
+    // The stream summary of the paper: every slot, used or not (count 0), in `order` sorted by
+    // count, and one group per distinct count holding the range of `order` it occupies. A unit
+    // increment moves a slot to the end of its group and over into the next group: O(1), where
+    // a heap sifts through every slot tied at the minimum (all of them, when clients churn).
+    /// Slots sorted by count, ascending.
+    private let order: UnsafeMutablePointer<Int32>
+    /// The position of each slot in `order`.
     private let positions: UnsafeMutablePointer<Int32>
+    /// The group of each slot.
+    private let groupOfSlot: UnsafeMutablePointer<Int32>
+    /// Per group: its count and its first and last position in `order`.
+    private let groupCounts: UnsafeMutablePointer<Int64>
+    private let groupFirst: UnsafeMutablePointer<Int32>
+    private let groupLast: UnsafeMutablePointer<Int32>
+    /// Groups not in use, as a stack.
+    private let freeGroups: UnsafeMutablePointer<Int32>
+    private var freeGroupCount = 0
     /// Open addressing from key to slot + 1 (0 = empty), linear probing.
     private let index: UnsafeMutablePointer<Int32>
     private let indexMask: Int
@@ -35,23 +49,40 @@ final class SpaceSaving {
         counts.initialize(repeating: 0, count: capacity)
         errors = .allocate(capacity: capacity)
         errors.initialize(repeating: 0, count: capacity)
-        heap = .allocate(capacity: capacity)
-        heap.initialize(repeating: 0, count: capacity)
+        order = .allocate(capacity: capacity)
+        order.initialize(repeating: 0, count: capacity)
         positions = .allocate(capacity: capacity)
         positions.initialize(repeating: 0, count: capacity)
+        groupOfSlot = .allocate(capacity: capacity)
+        groupOfSlot.initialize(repeating: 0, count: capacity)
+        // At most one group per slot, plus the one a slot moves into before its old one is freed.
+        groupCounts = .allocate(capacity: capacity + 1)
+        groupCounts.initialize(repeating: 0, count: capacity + 1)
+        groupFirst = .allocate(capacity: capacity + 1)
+        groupFirst.initialize(repeating: 0, count: capacity + 1)
+        groupLast = .allocate(capacity: capacity + 1)
+        groupLast.initialize(repeating: 0, count: capacity + 1)
+        freeGroups = .allocate(capacity: capacity + 1)
+        freeGroups.initialize(repeating: 0, count: capacity + 1)
         var size = 4
         while size < capacity * 2 { size <<= 1 }
         index = .allocate(capacity: size)
         index.initialize(repeating: 0, count: size)
         indexMask = size - 1
+        resetOrder()
     }
 
     deinit {
         keys.deallocate()
         counts.deallocate()
         errors.deallocate()
-        heap.deallocate()
+        order.deallocate()
         positions.deallocate()
+        groupOfSlot.deallocate()
+        groupCounts.deallocate()
+        groupFirst.deallocate()
+        groupLast.deallocate()
+        freeGroups.deallocate()
         index.deallocate()
     }
 
@@ -62,46 +93,37 @@ final class SpaceSaving {
     /// How much of the count of `slot` may belong to keys it replaced.
     func error(at slot: Int) -> Int64 { errors[slot] }
 
-    /// Counts `weight` for `key`.
+    /// Counts one occurrence of `key`.
     ///
     /// - Returns: The key's slot, and whether the slot was just given to it (the owner then
-    ///   resets its per-slot data).
+    ///   resets its per-slot data). Slots are given out as 0, 1, 2, … until all are in use.
     @inline(__always)
-    func add(_ key: UInt64, weight: Int64 = 1) -> (slot: Int, isNew: Bool) {
-        total += weight
+    func add(_ key: UInt64) -> (slot: Int, isNew: Bool) {
+        total += 1
         var probe = Int(truncatingIfNeeded: key) & indexMask
         while true {
             let entry = Int(index[probe])
             if entry == 0 { break }
             if keys[entry - 1] == key {
                 let slot = entry - 1
-                counts[slot] += weight
-                siftDown(Int(positions[slot]))
+                increment(slot)
                 return (slot, false)
             }
             probe = (probe + 1) & indexMask
         }
+        // The last slot of the smallest count: an unused one (count 0) while there are any,
+        // else one of the keys counted least, which the new key replaces.
+        let slot = Int(order[Int(groupLast[Int(groupOfSlot[Int(order[0])])])])
         if count < capacity {
-            let slot = count
             count += 1
-            keys[slot] = key
-            counts[slot] = weight
-            errors[slot] = 0
             index[probe] = Int32(slot + 1)
-            heap[slot] = Int32(slot)
-            positions[slot] = Int32(slot)
-            siftUp(slot)
-            return (slot, true)
+        } else {
+            removeFromIndex(keys[slot])
+            insertIntoIndex(key, slot: slot)
         }
-        // Replace the smallest: the root of the heap.
-        let slot = Int(heap[0])
-        removeFromIndex(keys[slot])
-        let inherited = counts[slot]
         keys[slot] = key
-        errors[slot] = inherited
-        counts[slot] = inherited + weight
-        insertIntoIndex(key, slot: slot)
-        siftDown(0)
+        errors[slot] = counts[slot]
+        increment(slot)
         return (slot, true)
     }
 
@@ -121,6 +143,73 @@ final class SpaceSaving {
         for slot in 0..<count { removeFromIndex(keys[slot]) }
         count = 0
         total = 0
+        resetOrder()
+    }
+
+    // MARK: - Stream summary
+
+    /// Every slot at count 0, in one group, ordered so that slot 0 is the group's last (the
+    /// next one given out).
+    private func resetOrder() {
+        for slot in 0..<capacity {
+            counts[slot] = 0
+            errors[slot] = 0
+            order[capacity - 1 - slot] = Int32(slot)
+            positions[slot] = Int32(capacity - 1 - slot)
+            groupOfSlot[slot] = 0
+        }
+        groupCounts[0] = 0
+        groupFirst[0] = 0
+        groupLast[0] = Int32(capacity - 1)
+        freeGroupCount = 0
+        for group in stride(from: capacity, through: 1, by: -1) {
+            freeGroups[freeGroupCount] = Int32(group)
+            freeGroupCount += 1
+        }
+    }
+
+    /// Adds 1 to the count of `slot`, keeping `order` sorted.
+    @inline(__always)
+    private func increment(_ slot: Int) {
+        let group = Int(groupOfSlot[slot])
+        let newCount = groupCounts[group] + 1
+        // Move the slot to the end of its group.
+        let last = Int(groupLast[group])
+        let position = Int(positions[slot])
+        if position != last {
+            let other = order[last]
+            order[position] = other
+            positions[Int(other)] = Int32(position)
+            order[last] = Int32(slot)
+            positions[slot] = Int32(last)
+        }
+        let leavesGroupEmpty = groupFirst[group] == Int32(last)
+        if !leavesGroupEmpty { groupLast[group] = Int32(last - 1) }
+        counts[slot] = newCount
+        // Join the next group if it holds the new count, else make one (reusing the old group
+        // when the slot was its only member).
+        if last + 1 < capacity {
+            let next = Int(groupOfSlot[Int(order[last + 1])])
+            if groupCounts[next] == newCount {
+                groupFirst[next] = Int32(last)
+                groupOfSlot[slot] = Int32(next)
+                if leavesGroupEmpty {
+                    freeGroups[freeGroupCount] = Int32(group)
+                    freeGroupCount += 1
+                }
+                return
+            }
+        }
+        if leavesGroupEmpty {
+            groupCounts[group] = newCount
+            return
+        }
+        freeGroupCount -= 1
+        let made = Int(freeGroups[freeGroupCount])
+        groupCounts[made] = newCount
+        groupFirst[made] = Int32(last)
+        groupLast[made] = Int32(last)
+        groupOfSlot[slot] = Int32(made)
     }
 
     // MARK: - Index
@@ -147,40 +236,5 @@ final class SpaceSaving {
             next = (next + 1) & indexMask
         }
         index[hole] = 0
-    }
-
-    // MARK: - Heap
-
-    private func siftUp(_ start: Int) {
-        var position = start
-        while position > 0 {
-            let parent = (position - 1) / 2
-            guard counts[Int(heap[position])] < counts[Int(heap[parent])] else { return }
-            swapHeap(position, parent)
-            position = parent
-        }
-    }
-
-    private func siftDown(_ start: Int) {
-        var position = start
-        while true {
-            let left = position * 2 + 1
-            guard left < count else { return }
-            var smallest = left
-            let right = left + 1
-            if right < count, counts[Int(heap[right])] < counts[Int(heap[left])] { smallest = right }
-            guard counts[Int(heap[smallest])] < counts[Int(heap[position])] else { return }
-            swapHeap(position, smallest)
-            position = smallest
-        }
-    }
-
-    @inline(__always)
-    private func swapHeap(_ a: Int, _ b: Int) {
-        let held = heap[a]
-        heap[a] = heap[b]
-        heap[b] = held
-        positions[Int(heap[a])] = Int32(a)
-        positions[Int(heap[b])] = Int32(b)
     }
 }

@@ -57,6 +57,35 @@ struct SpaceSavingTests {
         }
     }
 
+    /// Against a plain model: a new key replaces a key of the smallest count (any of them) and
+    /// inherits it; slots are given out in order; counts are those of the model at every step.
+    @Test func everyReplacementTakesASmallestCount() {
+        let capacity = 8
+        let summary = SpaceSaving(capacity: capacity)
+        var model: [Int: (key: UInt64, count: Int64)] = [:]
+        var generator = SeededGenerator(seed: 5)
+        for step in 0..<20_000 {
+            let key = generator.next() % (step < 10_000 ? 12 : 400)
+            let smallest = model.values.map(\.count).min() ?? 0
+            let (slot, isNew) = summary.add(key)
+            if let held = model[slot], held.key == key {
+                #expect(!isNew)
+                model[slot] = (key, held.count + 1)
+            } else {
+                #expect(isNew)
+                if model.count < capacity {
+                    #expect(slot == model.count, "slots are given out in order")
+                    #expect(summary.error(at: slot) == 0)
+                } else {
+                    #expect(summary.error(at: slot) == smallest, "replaced a count above the smallest")
+                }
+                model[slot] = (key, summary.error(at: slot) + 1)
+            }
+            #expect(summary.count(at: slot) == model[slot]!.count)
+        }
+        for (slot, held) in model { #expect(summary.key(at: slot) == held.key && summary.count(at: slot) == held.count) }
+    }
+
     @Test func removingAllForgetsEveryKeyAndKeepsWorking() {
         let summary = SpaceSaving(capacity: 4)
         for key: UInt64 in [1, 2, 3, 4, 5, 6, 1, 1] { _ = summary.add(key) }
