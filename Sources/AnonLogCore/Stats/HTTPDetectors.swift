@@ -8,17 +8,24 @@ final class HTTPDetectors {
     private let userEnumeration, switchingUserAgent, randomURI, bypassCache, invalidVersion, openProxy: LeakyBucketTable?
     private let fakeCrawler, rateLimited, requestBurst: LeakyBucketTable?
     private let tables: [LeakyBucketTable]
+    /// The slots of the rules that see (nearly) every request, shared: one lookup per event
+    /// instead of one per rule (the lookups are cache misses when clients churn).
+    private let clientSlots: BoundedSlots
+    private let hasClientTables: Bool
 
     init(configuration: StatsConfiguration) {
         var made: [LeakyBucketTable] = []
+        let clientSlots = BoundedSlots(capacity: configuration.clientCapacity)
         func table(_ rule: DetectionRule, everyRequest: Bool = false) -> LeakyBucketTable? {
             guard !configuration.disabledRules.contains(rule) else { return nil }
             let table = LeakyBucketTable(
                 rule: rule.bucket(configuration.parameters(of: rule)),
-                capacity: everyRequest ? configuration.clientCapacity : configuration.probeCapacity)
+                capacity: everyRequest ? configuration.clientCapacity : configuration.probeCapacity,
+                sharedSlots: everyRequest ? clientSlots : nil)
             made.append(table)
             return table
         }
+        self.clientSlots = clientSlots
         probing = table(.httpProbing)
         crawl = table(.httpCrawl, everyRequest: true)
         badUserAgent = table(.httpBadUserAgent)
@@ -43,13 +50,15 @@ final class HTTPDetectors {
         rateLimited = table(.httpRateLimited)
         requestBurst = table(.httpRequestBurst, everyRequest: true)
         tables = made
+        hasClientTables = made.contains { $0.sharesSlots }
     }
 
     func attach(to detectors: Detectors) {
         self.detectors = detectors
     }
 
-    var evictions: Int { tables.reduce(0) { $0 + $1.evictions } }
+    /// Subjects forgotten to make room (once per lookup, shared slots included once).
+    var evictions: Int { tables.reduce(0) { $0 + ($1.sharesSlots ? 0 : $1.evictions) } + clientSlots.evictions }
 
     /// Pours the event into every rule whose filter it passes.
     func process(_ event: StatsEvent) {
@@ -62,8 +71,9 @@ final class HTTPDetectors {
         if (status == 400 || status == 403 || status == 404) && nonStatic && !event.emptyRequest {
             pour(probing, .httpProbing, event, value: event.pathKey)
         }
+        let clientSlot = hasClientTables ? clientSlots.slot(for: event.clientKey, time: event.milliseconds).slot : 0
         if (method == .get || method == .head) && nonStatic {
-            pour(crawl, .httpCrawl, event, value: event.fileNameKey)
+            pour(crawl, .httpCrawl, event, slot: clientSlot, value: event.fileNameKey)
         }
         if event.badListed && event.userAgentClass == .scanner {
             pour(badUserAgent, .httpBadUserAgent, event)
@@ -86,14 +96,22 @@ final class HTTPDetectors {
             if findings.contains(.numericCacheBuster) { pour(bypassCache, .httpBypassCache, event, value: event.argumentsKey) }
         }
         if method == .post && (status == 401 || status == 403) { pour(bruteforce, .httpBruteforce, event) }
-        pour(switchingUserAgent, .httpSwitchingUserAgent, event, value: event.userAgentKey)
+        pour(switchingUserAgent, .httpSwitchingUserAgent, event, slot: clientSlot, value: event.userAgentKey)
         if event.version == .invalid && !event.emptyRequest { pour(invalidVersion, .httpInvalidVersion, event) }
         if (status == 400 || status == 405) && (method == .connect || findings.contains(.absoluteTarget)) {
             pour(openProxy, .httpOpenProxy, event)
         }
         if event.userAgentClass == .fakeCrawler { pour(fakeCrawler, .httpFakeCrawler, event) }
         if status == 429 || status == 444 || status == 503 { pour(rateLimited, .httpRateLimited, event) }
-        pour(requestBurst, .httpRequestBurst, event)
+        pour(requestBurst, .httpRequestBurst, event, slot: clientSlot)
+    }
+
+    @inline(__always)
+    private func pour(_ table: LeakyBucketTable?, _ rule: DetectionRule, _ event: StatsEvent, slot: Int, value: UInt32 = 0) {
+        guard let table,
+            let overflow = table.pour(slot: slot, subject: event.clientKey, value: value, time: event.milliseconds, evidence: event.templateKey)
+        else { return }
+        detectors.fireOnClient(rule, event: event, overflow: overflow, detail: detail(rule, event))
     }
 
     @inline(__always)

@@ -73,6 +73,9 @@ final class LeakyBucketTable {
     /// The state of one subject's bucket, together in memory: a pour touches one or two cache
     /// lines instead of one per field.
     private struct Bucket {
+        /// The subject the state belongs to (a slot shared with other tables may have been given
+        /// to another subject since this table last saw it).
+        var subject: UInt64 = 0
         var level: Int32 = 0
         var poured: Int32 = 0
         /// Where the queue of values starts (rules that count distinct values).
@@ -94,9 +97,13 @@ final class LeakyBucketTable {
     /// - Parameters:
     ///   - rule: The bucket's parameters.
     ///   - capacity: Subjects held at once (least recently active ones are forgotten).
-    init(rule: LeakyBucketRule, capacity: Int) {
+    ///   - sharedSlots: Slots shared with other tables of the same subjects, so that one
+    ///     lookup per event serves them all (see ``pour(slot:subject:value:time:evidence:)``);
+    ///     `capacity` is then theirs.
+    init(rule: LeakyBucketRule, capacity: Int, sharedSlots: BoundedSlots? = nil) {
         self.rule = rule
-        slots = BoundedSlots(capacity: capacity)
+        slots = sharedSlots ?? BoundedSlots(capacity: capacity)
+        sharesSlots = sharedSlots != nil
         count = slots.capacity
         buckets = .allocate(capacity: count)
         buckets.initialize(repeating: Bucket(), count: count)
@@ -112,6 +119,8 @@ final class LeakyBucketTable {
 
     /// Subjects whose state was forgotten to make room.
     var evictions: Int { slots.evictions }
+    /// Whether the slots are shared with other tables (their owner counts their evictions).
+    let sharesSlots: Bool
 
     /// Pours one event of `subject` at `time`.
     ///
@@ -123,9 +132,15 @@ final class LeakyBucketTable {
     /// - Returns: The overflow, when this event made the bucket overflow.
     @inline(__always)
     func pour(subject: UInt64, value: UInt32 = 0, time: Int64, evidence evidenceKey: UInt64 = 0) -> BucketOverflow? {
-        let (slot, isNew) = slots.slot(for: subject, time: time)
+        pour(slot: slots.slot(for: subject, time: time).slot, subject: subject, value: value, time: time, evidence: evidenceKey)
+    }
+
+    /// Pours one event of `subject` into `slot`, which the caller looked up in the slots this
+    /// table shares with others.
+    @inline(__always)
+    func pour(slot: Int, subject: UInt64, value: UInt32 = 0, time: Int64, evidence evidenceKey: UInt64 = 0) -> BucketOverflow? {
         let bucket = buckets + slot
-        if isNew { bucket.pointee = Bucket() }
+        if bucket.pointee.subject != subject { bucket.pointee = Bucket(subject: subject) }
         if time < bucket.pointee.blackhole { return nil }
         leak(bucket, to: time)
         let level = Int(bucket.pointee.level)
