@@ -29,29 +29,23 @@ final class EventExtractor {
         line: UnsafeRawBufferPointer, at offset: Int, fields: LineFields?, time: Int64?, epoch: Int64,
         addresses: PseudonymCache<Pseudonymizer>?, keys: StatsEpochKeys?, to buffer: StatsEventBuffer
     ) {
-        var record = StatsEventBuffer.Record()
-        record.lineStart = UInt32(truncatingIfNeeded: offset)
-        record.lineCount = UInt32(truncatingIfNeeded: line.count)
-        record.lineHash = StatsHash.hash(line, seed: 0x6C69_6E65)
-        record.epoch = epoch
-        guard let fields else {
-            _ = buffer.append(record)
-            return
-        }
-        record.flags.insert(.recognized)
-        guard let time, let range = fields.time else {
-            _ = buffer.append(record)
-            return
-        }
+        // Filled in place: a record built on the stack and appended was copied (a memmove).
+        let slot = buffer.appendEmpty()
+        slot.pointee.lineStart = UInt32(truncatingIfNeeded: offset)
+        slot.pointee.lineCount = UInt32(truncatingIfNeeded: line.count)
+        slot.pointee.lineHash = StatsHash.hash(line, seed: 0x6C69_6E65)
+        slot.pointee.epoch = epoch
+        guard let fields else { return }
+        slot.pointee.flags.insert(.recognized)
+        guard let time, let range = fields.time else { return }
         let text = UnsafeRawBufferPointer(rebasing: line[range])
-        record.flags.insert(.hasTime)
-        record.time = time
+        slot.pointee.flags.insert(.hasTime)
+        slot.pointee.time = time
         switch fields.format {
-        case .common, .combined, .vhostCombined: record.milliseconds = time * 1000
-        case .nginxJSON, .chatJSON: record.milliseconds = time * 1000 + StatsTime.millisecondFraction(text)
+        case .common, .combined, .vhostCombined: slot.pointee.milliseconds = time * 1000
+        case .nginxJSON, .chatJSON: slot.pointee.milliseconds = time * 1000 + StatsTime.millisecondFraction(text)
         }
-        record.localDay = StatsTime.floorDivide(time + StatsTime.zoneOffset(text), 86_400)
-        let slot = buffer.append(record)
+        slot.pointee.localDay = StatsTime.floorDivide(time + StatsTime.zoneOffset(text), 86_400)
         // Tested, not bound: binding an optional reference costs a retain and a release per line.
         guard addresses != nil, keys != nil else { return }
         slot.pointee.flags.insert(.hasEvent)

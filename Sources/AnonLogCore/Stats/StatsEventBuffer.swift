@@ -115,12 +115,12 @@ public final class StatsEventBuffer {
         organizations.removeAll(keepingCapacity: true)
     }
 
-    /// A new record at the end, for the caller to fill.
+    /// A new record at the end with every field at its default, for the caller to fill.
     @inline(__always)
-    func append(_ record: Record) -> UnsafeMutablePointer<Record> {
+    func appendEmpty() -> UnsafeMutablePointer<Record> {
         if recordCount == recordCapacity { growRecords() }
         let slot = records + recordCount
-        slot.initialize(to: record)
+        slot.initialize(to: Record())
         recordCount += 1
         return slot
     }
