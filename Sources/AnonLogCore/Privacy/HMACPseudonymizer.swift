@@ -30,7 +30,10 @@ public struct HMACPseudonymizer: AddressPseudonymizer, Sendable {
     }
 
     private let mac: HMACSHA256
-    private let networkMAC: HMACSHA256?
+    /// The network MAC, keyed with an empty key when ``linksNetworks`` is false: an optional
+    /// was copied whole (two SHA-256 states) just to be tested, once per pseudonym made.
+    private let networkMAC: HMACSHA256
+    private let linksNetworks: Bool
     private let networkMasks: (ipv4: (UInt64, UInt64), ipv6: (UInt64, UInt64))
     public let shape: Shape
 
@@ -43,7 +46,8 @@ public struct HMACPseudonymizer: AddressPseudonymizer, Sendable {
     public init(key: SecretKey, shape: Shape = .address, linking: NetworkLinking? = nil) {
         self.mac = HMACSHA256(key: key)
         self.shape = shape
-        self.networkMAC = linking.map { HMACSHA256(key: $0.key) }
+        self.networkMAC = linking.map { HMACSHA256(key: $0.key) } ?? HMACSHA256(key: [UInt8]())
+        self.linksNetworks = linking != nil
         let ipv4 = Self.mask(96 + (linking?.ipv4PrefixLength ?? 24))
         let ipv6 = Self.mask(linking?.ipv6PrefixLength ?? 48)
         self.networkMasks = (ipv4, ipv6)
@@ -64,7 +68,7 @@ public struct HMACPseudonymizer: AddressPseudonymizer, Sendable {
         }
         var first = UInt64(bigEndian: digest.0)
         var second = UInt64(bigEndian: digest.1)
-        if let networkMAC {
+        if linksNetworks {
             // The network's MAC supplies the leading bits; the address's MAC the rest.
             let (maskHigh, maskLow) = address.isIPv4Mapped ? networkMasks.ipv4 : networkMasks.ipv6
             var network = (address.high & maskHigh, address.low & maskLow, maskHigh, maskLow)
