@@ -82,12 +82,14 @@ final class Detectors {
             if let text = evidence.text(overflow.evidence[index]) { texts.append(text) }
         }
         let network = event.networkKey == 0 ? nil : StatsEvent.networkText(event.networkKey)
+        let client = event.client.string
+        let country = GeoCache.countryText(event.country)
         var alert = StatsAlert(
-            time: event.time, rule: rule, subject: event.client.string, network: network, events: overflow.events,
+            time: event.time, rule: rule, subject: client, network: network, events: overflow.events,
             distinctValues: overflow.distinctValues, evidence: texts, detail: detail,
             firstSeen: StatsTime.floorDivide(overflow.firstTime, 1000))
         alert.asn = event.asn == 0 ? nil : event.asn
-        alert.country = GeoCache.countryText(event.country)
+        alert.country = country
         emit(alert)
         let milliseconds = event.milliseconds
         // CrowdSec's by-AS scenarios: many alerted clients of one autonomous system.
@@ -100,7 +102,7 @@ final class Detectors {
                 time: event.time, rule: .asnCampaign, subject: "AS\(event.asn)", events: wave.events, distinctValues: wave.distinctValues,
                 detail: "last: \(rule.rawValue)", firstSeen: StatsTime.floorDivide(wave.firstTime, 1000))
             asnAlert.asn = event.asn
-            asnAlert.country = alert.country
+            asnAlert.country = country
             emit(asnAlert)
         }
         if let campaign, event.networkKey != 0,
@@ -119,7 +121,7 @@ final class Detectors {
             emit(networkAlert)
             countRecidive(subject: event.networkKey, scope: .network, text: network!, network: nil, time: milliseconds, evidence: campaignTexts)
         }
-        countRecidive(subject: event.clientKey, scope: .client, text: event.client.string, network: network, time: milliseconds, evidence: texts)
+        countRecidive(subject: event.clientKey, scope: .client, text: client, network: network, time: milliseconds, evidence: texts)
         if event.networkKey != 0, let network {
             countRecidive(subject: event.networkKey, scope: .network, text: network, network: nil, time: milliseconds, evidence: texts)
         }
@@ -131,7 +133,7 @@ final class Detectors {
         emit(alert)
     }
 
-    private func emit(_ alert: StatsAlert) {
+    private func emit(_ alert: consuming StatsAlert) {
         firedByRule[DetectionRule.ordinal(alert.rule)] += 1
         if suppressesAlerts {
             suppressedAlerts += 1
@@ -167,10 +169,13 @@ final class Detectors {
 }
 
 extension DetectionRule {
-    private static let ordinals: [String: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1.rawValue, $0) })
-
-    /// The rule's position in ``allCases``.
-    static func ordinal(_ rule: DetectionRule) -> Int { ordinals[rule.rawValue]! }
+    /// The rule's position in ``allCases``: its case's position in the declaration, which is
+    /// how a payload-free enum is stored (a test checks it against ``allCases``). Looking it up
+    /// by raw value hashed a string for every alert.
+    @inline(__always)
+    static func ordinal(_ rule: DetectionRule) -> Int {
+        Int(unsafeBitCast(rule, to: UInt8.self))
+    }
 
     /// Whether the rule's bucket counts distinct values.
     var countsDistinctValues: Bool {

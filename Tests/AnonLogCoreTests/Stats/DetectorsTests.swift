@@ -171,6 +171,13 @@ struct DetectorsTests {
         #expect(!fired.contains(test.rule), "\(test.rule.rawValue) fired on the benign trace")
     }
 
+    @Test func everyRuleKnowsItsPositionAmongAllCases() {
+        #expect(MemoryLayout<DetectionRule>.size == 1)
+        for (position, rule) in DetectionRule.allCases.enumerated() {
+            #expect(DetectionRule.ordinal(rule) == position, "\(rule.rawValue)")
+        }
+    }
+
     @Test func everyRuleHasACase() {
         // asn-campaign needs a GeoIP database: GeoDatabaseTests has its two traces.
         let covered = Set(Self.cases.map(\.rule.rawValue) + [DetectionRule.asnCampaign.rawValue])
