@@ -472,7 +472,7 @@ final class SegmentAggregates {
                                 hits: bucket.hits[cell], bytes: bucket.bytes[cell]))
                         }
                     }
-                    if bucket.classClients.estimate(userAgentClass.index) > 0 {
+                    if !bucket.classClients.isEmpty(userAgentClass.index) {
                         batch.classClients.append(.init(
                             minute: bucket.minute, userAgentClass: userAgentClass, clients: bucket.classClients.serialized(userAgentClass.index)))
                     }

@@ -48,8 +48,6 @@ final class SketchPool {
         HyperLogLog.serialize(registers: storage + slot * registerCount, precision: precision)
     }
 
-    /// The estimate of the sketch in `slot`.
-    func estimate(_ slot: Int) -> Double {
-        HyperLogLog.estimate(registers: storage + slot * registerCount, precision: precision)
-    }
+    /// Whether nothing was added to the sketch in `slot` since it was last emptied.
+    func isEmpty(_ slot: Int) -> Bool { !used[slot] }
 }
