@@ -5,9 +5,10 @@ final class SketchPool {
     let count: Int
     private let registerCount: Int
     private let storage: UnsafeMutablePointer<UInt8>
-    /// Whether each slot holds anything (raw memory: marking one costs neither an exclusivity
-    /// check nor a uniqueness check, as an array in a class would on every insert).
-    private let used: UnsafeMutablePointer<Bool>
+    /// The number of registers set in each slot, counted as they are set, so that serializing
+    /// a sketch needs no scan to choose its form (raw memory: counting costs neither an
+    /// exclusivity check nor a uniqueness check, as an array in a class would on every insert).
+    private let occupied: UnsafeMutablePointer<Int32>
 
     init(count: Int, precision: Int) {
         self.precision = precision
@@ -15,39 +16,38 @@ final class SketchPool {
         registerCount = 1 << precision
         storage = .allocate(capacity: count * registerCount)
         storage.initialize(repeating: 0, count: count * registerCount)
-        used = .allocate(capacity: count)
-        used.initialize(repeating: false, count: count)
+        occupied = .allocate(capacity: count)
+        occupied.initialize(repeating: 0, count: count)
     }
 
     deinit {
         storage.deallocate()
-        used.deallocate()
+        occupied.deallocate()
     }
 
     /// Adds a hash to the sketch in `slot`.
     @inline(__always)
     func insert(_ hash: UInt64, into slot: Int) {
-        used[slot] = true
-        HyperLogLog.insert(hash: hash, into: storage + slot * registerCount, precision: precision)
+        if HyperLogLog.insert(hash: hash, into: storage + slot * registerCount, precision: precision) { occupied[slot] += 1 }
     }
 
     /// Empties the sketch in `slot`.
     func clear(_ slot: Int) {
-        guard used[slot] else { return }
+        guard occupied[slot] > 0 else { return }
         (storage + slot * registerCount).update(repeating: 0, count: registerCount)
-        used[slot] = false
+        occupied[slot] = 0
     }
 
     /// Empties every sketch.
     func clearAll() {
-        for slot in 0..<count where used[slot] { clear(slot) }
+        for slot in 0..<count where occupied[slot] > 0 { clear(slot) }
     }
 
     /// The sketch in `slot` as stored bytes.
     func serialized(_ slot: Int) -> [UInt8] {
-        HyperLogLog.serialize(registers: storage + slot * registerCount, precision: precision)
+        HyperLogLog.serialize(registers: storage + slot * registerCount, precision: precision, occupied: Int(occupied[slot]))
     }
 
     /// Whether nothing was added to the sketch in `slot` since it was last emptied.
-    func isEmpty(_ slot: Int) -> Bool { !used[slot] }
+    func isEmpty(_ slot: Int) -> Bool { occupied[slot] == 0 }
 }

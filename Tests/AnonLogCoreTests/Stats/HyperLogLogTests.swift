@@ -87,6 +87,28 @@ struct HyperLogLogTests {
         #expect(bytes[0] == (distinct < 1000 ? 2 : 1))
     }
 
+    /// A pool counts its sketches' set registers as they are set, instead of scanning them:
+    /// its bytes must be those of the same sketch made alone, sparse or dense, after clears.
+    @Test(arguments: [0, 1, 40, 300, 5000])
+    func poolSketchesSerializeLikeSketchesMadeAlone(distinct: Int) {
+        let pool = SketchPool(count: 3, precision: 10)
+        var generator = SeededGenerator(seed: UInt64(distinct) &+ 17)
+        var alone = HyperLogLog(precision: 10)
+        for round in 0..<2 {
+            pool.clear(1)
+            alone = HyperLogLog(precision: 10)
+            for _ in 0..<(distinct + round) {
+                let hash = generator.next()
+                pool.insert(hash, into: 1)
+                pool.insert(hash, into: 1)
+                alone.insert(hash: hash)
+            }
+            #expect(pool.serialized(1) == alone.serialized())
+            #expect(pool.isEmpty(1) == (distinct + round == 0))
+        }
+        #expect(pool.isEmpty(0) && pool.serialized(0) == HyperLogLog(precision: 10).serialized())
+    }
+
     @Test func damagedBytesAreNotASketch() {
         #expect(HyperLogLog(serialized: [UInt8]()) == nil)
         #expect(HyperLogLog(serialized: [9, 12]) == nil)
