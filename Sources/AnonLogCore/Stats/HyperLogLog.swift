@@ -167,35 +167,19 @@ extension HyperLogLog {
                 buffer[5] = UInt8(truncatingIfNeeded: nonzero >> 24)
                 var written = 6
                 let raw = UnsafeRawPointer(registers)
-                var offset = 0
-                while offset + 8 <= m {
-                    // Eight registers at a time: a word's nonzero bytes as one bit each, visited
-                    // set bit by set bit (testing byte by byte mispredicted a branch on most).
-                    let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    if word != 0 {
-                        var folded = word | (word >> 4)
-                        folded |= folded >> 2
-                        folded |= folded >> 1
-                        var nonzeroBytes = folded & 0x0101_0101_0101_0101
-                        while nonzeroBytes != 0 {
-                            let index = offset + nonzeroBytes.trailingZeroBitCount >> 3
-                            buffer[written] = UInt8(truncatingIfNeeded: index)
-                            buffer[written + 1] = UInt8(truncatingIfNeeded: index >> 8)
-                            buffer[written + 2] = registers[index]
-                            written += 3
-                            nonzeroBytes &= nonzeroBytes - 1
-                        }
-                    }
-                    offset += 8
-                }
-                while offset < m {
-                    if registers[offset] != 0 {
-                        buffer[written] = UInt8(truncatingIfNeeded: offset)
-                        buffer[written + 1] = UInt8(truncatingIfNeeded: offset >> 8)
-                        buffer[written + 2] = registers[offset]
+                // Eight registers at a time (m, a power of two from 16, has no remainder): a
+                // word's nonzero bytes as one bit each, visited set bit by set bit (testing byte
+                // by byte mispredicted a branch on most).
+                for offset in stride(from: 0, to: m, by: 8) {
+                    var nonzeroBytes = nonzeroByteBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    while nonzeroBytes != 0 {
+                        let index = offset + nonzeroBytes.trailingZeroBitCount >> 3
+                        buffer[written] = UInt8(truncatingIfNeeded: index)
+                        buffer[written + 1] = UInt8(truncatingIfNeeded: index >> 8)
+                        buffer[written + 2] = registers[index]
                         written += 3
+                        nonzeroBytes &= nonzeroBytes - 1
                     }
-                    offset += 1
                 }
                 initialized = written
             }
@@ -208,20 +192,23 @@ extension HyperLogLog {
         }
     }
 
+    /// Bit `8 * i` set for each nonzero byte `i` of `word` (read little-endian: register `i` of eight),
+    /// every other bit clear: each byte's bits folded into its lowest one.
+    @inline(__always)
+    static func nonzeroByteBits(_ word: UInt64) -> UInt64 {
+        var folded = word | (word >> 4)
+        folded |= folded >> 2
+        folded |= folded >> 1
+        return folded & 0x0101_0101_0101_0101
+    }
+
     /// The number of nonzero registers, eight at a time (most are zero in small sketches).
     static func occupied(registers: UnsafePointer<UInt8>, count: Int) -> Int {
         var nonzero = 0
         let raw = UnsafeRawPointer(registers)
         var offset = 0
         while offset + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            if word != 0 {
-                // A byte is nonzero when any of its bits is set: fold each byte's bits into its top bit.
-                var folded = word | (word >> 4)
-                folded |= folded >> 2
-                folded |= folded >> 1
-                nonzero += (folded & 0x0101_0101_0101_0101).nonzeroBitCount
-            }
+            nonzero += nonzeroByteBits(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))).nonzeroBitCount
             offset += 8
         }
         while offset < count {
