@@ -3,7 +3,7 @@
 ///
 /// A key already held is counted exactly from the moment it entered. A new key takes the slot
 /// of the smallest count, inherits that count as its possible overestimate (``error(at:)``),
-/// and counts on. For a stream of `N` weights and `m` slots: every count is at least the true
+/// and counts on. For a stream of `N` keys and `m` slots: every count is at least the true
 /// one and at most the true one plus its error, every error is at most `N / m`, and every key
 /// heavier than `N / m` is held. Slots are stable, so owners keep per-slot data (a path
 /// template's text, a sketch of its clients) in arrays indexed by slot. Storage is raw memory
@@ -12,11 +12,10 @@ final class SpaceSaving {
     /// How many keys are held at most.
     let capacity: Int
     private let keys: UnsafeMutablePointer<UInt64>
-    private let counts: UnsafeMutablePointer<Int64>
     private let errors: UnsafeMutablePointer<Int64>
     /// The number of slots in use.
     private(set) var count = 0
-    /// The sum of all weights added.
+    /// The number of keys added, repeats included.
     private(set) var total: Int64 = 0
 
     // The stream summary of the paper: every slot, used or not (count 0), in `order` sorted by
@@ -45,8 +44,6 @@ final class SpaceSaving {
         self.capacity = capacity
         keys = .allocate(capacity: capacity)
         keys.initialize(repeating: 0, count: capacity)
-        counts = .allocate(capacity: capacity)
-        counts.initialize(repeating: 0, count: capacity)
         errors = .allocate(capacity: capacity)
         errors.initialize(repeating: 0, count: capacity)
         order = .allocate(capacity: capacity)
@@ -74,7 +71,6 @@ final class SpaceSaving {
 
     deinit {
         keys.deallocate()
-        counts.deallocate()
         errors.deallocate()
         order.deallocate()
         positions.deallocate()
@@ -89,7 +85,7 @@ final class SpaceSaving {
     /// The key in `slot`.
     func key(at slot: Int) -> UInt64 { keys[slot] }
     /// The count of `slot` (an overestimate by at most ``error(at:)``).
-    func count(at slot: Int) -> Int64 { counts[slot] }
+    func count(at slot: Int) -> Int64 { groupCounts[Int(groupOfSlot[slot])] }
     /// How much of the count of `slot` may belong to keys it replaced.
     func error(at slot: Int) -> Int64 { errors[slot] }
 
@@ -122,7 +118,7 @@ final class SpaceSaving {
             insertIntoIndex(key, slot: slot)
         }
         keys[slot] = key
-        errors[slot] = counts[slot]
+        errors[slot] = count(at: slot)
         increment(slot)
         return (slot, true)
     }
@@ -152,7 +148,6 @@ final class SpaceSaving {
     /// next one given out).
     private func resetOrder() {
         for slot in 0..<capacity {
-            counts[slot] = 0
             errors[slot] = 0
             order[capacity - 1 - slot] = Int32(slot)
             positions[slot] = Int32(capacity - 1 - slot)
@@ -185,7 +180,6 @@ final class SpaceSaving {
         }
         let leavesGroupEmpty = groupFirst[group] == Int32(last)
         if !leavesGroupEmpty { groupLast[group] = Int32(last - 1) }
-        counts[slot] = newCount
         // Join the next group if it holds the new count, else make one (reusing the old group
         // when the slot was its only member).
         if last + 1 < capacity {
