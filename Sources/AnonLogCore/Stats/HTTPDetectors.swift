@@ -106,19 +106,20 @@ final class HTTPDetectors {
         pour(requestBurst, .httpRequestBurst, event, slot: clientSlot)
     }
 
+    /// Pours the event into `table`; `slot` is the client's slot when the table shares
+    /// ``clientSlots`` (looked up once per event), else the table finds it.
     @inline(__always)
-    private func pour(_ table: LeakyBucketTable?, _ rule: DetectionRule, _ event: StatsEvent, slot: Int, value: UInt32 = 0) {
-        guard let table,
-            let overflow = table.pour(slot: slot, subject: event.clientKey, value: value, time: event.milliseconds, evidence: event.templateKey)
-        else { return }
-        detectors.fireOnClient(rule, event: event, overflow: overflow, detail: detail(rule, event))
-    }
-
-    @inline(__always)
-    private func pour(_ table: LeakyBucketTable?, _ rule: DetectionRule, _ event: StatsEvent, value: UInt32 = 0) {
-        guard let table,
-            let overflow = table.pour(subject: event.clientKey, value: value, time: event.milliseconds, evidence: event.templateKey)
-        else { return }
+    private func pour(_ table: LeakyBucketTable?, _ rule: DetectionRule, _ event: StatsEvent, slot: Int? = nil, value: UInt32 = 0) {
+        guard let table else { return }
+        let subject = event.clientKey
+        let time = event.milliseconds
+        let overflow: BucketOverflow?
+        if let slot {
+            overflow = table.pour(slot: slot, subject: subject, value: value, time: time, evidence: event.templateKey)
+        } else {
+            overflow = table.pour(subject: subject, value: value, time: time, evidence: event.templateKey)
+        }
+        guard let overflow else { return }
         detectors.fireOnClient(rule, event: event, overflow: overflow, detail: detail(rule, event))
     }
 
