@@ -39,6 +39,8 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
+        // No library: a header whose inline function gives Swift a prefetch instruction.
+        .systemLibrary(name: "CAnonLogPrefetch"),
         .systemLibrary(
             name: "CAnonLogSQLite",
             pkgConfig: "sqlite3",
@@ -46,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogDeflate", "CAnonLogSQLite"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogDeflate", "CAnonLogPrefetch", "CAnonLogSQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -20,7 +20,13 @@ internal import Darwin
 /// run-time exclusivity check (and a retain) at every touch of a class's stored property.
 /// ``LineAnonymizer`` holds it for the pipeline.
 struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
+    /// Scans a whole chunk at once (no run of address characters crosses a line feed); each
+    /// line then takes its matches from ``matchCursor`` on.
     private var scanner = AddressScanner()
+    /// The first of the chunk's matches not yet handed to a line.
+    private var matchCursor = 0
+    /// The first of the chunk's matches whose pseudonym slot has not been prefetched.
+    private var prefetchCursor = 0
     private let epochs: EpochPseudonyms<Pseudonymizer>
     private let rotation: KeyRotation
     private let recognizer: FormatRecognizer
@@ -108,6 +114,9 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             counts.bytesIn += chunk.count
             counts.bytesOut += output.count - outputStart
         }
+        scanner.scan(chunk)
+        matchCursor = 0
+        prefetchCursor = 0
         if !readsTime && extractor == nil {
             // No rotation, no window, no statistics: the hot path, without reading the time.
             let epoch = epochs.epoch(0)
@@ -116,9 +125,10 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             while lineStart < chunk.count {
                 let lineEnd = Self.lineEnd(in: chunk, base: base, from: lineStart)
                 let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
+                let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses)
                 let fields = recognizer.recognize(line)
                 counts.countLine(format: fields?.format)
-                rewrite(line, fields: fields, epoch: epoch, addresses: addresses, into: output)
+                rewrite(line, at: lineStart, matches: matches, fields: fields, epoch: epoch, addresses: addresses, into: output)
                 if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
                 lineStart = lineEnd + 1
             }
@@ -158,6 +168,7 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             // with a time can end the run, so nothing is counted twice when it is read again.
             let lineEpoch = epochIndex(time: time)
             if lineEpoch != index { return (lineStart, lineEpoch) }
+            let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses)
             counts.countLine(format: fields?.format)
             // Statistics see every record, also those the window drops (only counts remain).
             if extractor != nil, events != nil {
@@ -171,7 +182,7 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
                 continue
             }
             let lineOutputStart = output.count
-            rewrite(line, fields: fields, epoch: epoch, addresses: addresses, into: output)
+            rewrite(line, at: lineStart, matches: matches, fields: fields, epoch: epoch, addresses: addresses, into: output)
             if lineEnd < chunk.count { output.append(UInt8(ascii: "\n")) }
             if marksSessions { mark(line, fields: fields, time: time, output: lineOutputStart..<output.count) }
             lineStart = lineEnd + 1
@@ -186,19 +197,49 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
         return base.distance(to: UnsafeRawPointer(newline))
     }
 
+    /// The matches of the chunk's line `lineStart..<lineEnd`, as indices into the scanner's
+    /// list; prefetches the pseudonym slots of the next few addresses.
+    ///
+    /// Lines may be skipped (an epoch's run ends, a window drops a record): their matches are
+    /// passed over.
+    @inline(__always)
+    private mutating func takeMatches(
+        from lineStart: Int, to lineEnd: Int, prefetchingWith addresses: PseudonymCache<Pseudonymizer>?
+    ) -> Range<Int> {
+        let count = scanner.matches.count
+        var first = matchCursor
+        while first < count, scanner.matches[first].start < lineStart { first += 1 }
+        var end = first
+        while end < count, scanner.matches[end].start < lineEnd { end += 1 }
+        matchCursor = end
+        if let addresses {
+            // Far enough ahead for memory to answer before the lookup, a handful of lines.
+            let limit = min(count, end + 8)
+            var next = max(prefetchCursor, end)
+            while next < limit {
+                if case .address(let address) = scanner.matches[next].kind { addresses.prefetch(address) }
+                next += 1
+            }
+            prefetchCursor = next
+        }
+        return first..<end
+    }
+
     /// Rewrites one line (without its line feed) under `epoch`'s keys.
     ///
-    /// - Parameter addresses: `epoch`'s pseudonym cache, handed in by the caller, which holds it
-    ///   for many lines (read here from the epoch, it would be retained and released per line).
+    /// - Parameters:
+    ///   - lineStart: The line's offset in the scanned buffer, where its `matches` are.
+    ///   - addresses: `epoch`'s pseudonym cache, handed in by the caller, which holds it for many
+    ///     lines (read here from the epoch, it would be retained and released per line).
     @inline(__always)
     private mutating func rewrite(
-        _ line: UnsafeRawBufferPointer, fields: LineFields?, epoch: EpochPseudonyms<Pseudonymizer>.Epoch,
-        addresses: PseudonymCache<Pseudonymizer>?, into output: OutputBuffer
+        _ line: UnsafeRawBufferPointer, at lineStart: Int, matches: Range<Int>, fields: LineFields?,
+        epoch: EpochPseudonyms<Pseudonymizer>.Epoch, addresses: PseudonymCache<Pseudonymizer>?, into output: OutputBuffer
     ) {
         if plansReplacements {
             planReplacements(in: line, fields: fields)
         }
-        anonymize(line: line, epoch: epoch, addresses: addresses, into: output)
+        anonymize(line: line, at: lineStart, matches: matches, epoch: epoch, addresses: addresses, into: output)
     }
 
     /// The record's own time (Unix seconds), if it has one.
@@ -250,7 +291,8 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
         let outputStart = output.count
         replacements.removeAll(keepingCapacity: true)
         let epoch = epochs.epoch(lastEpoch ?? fallbackEpoch)
-        anonymize(line: piece, epoch: epoch, addresses: epoch.addresses, into: output)
+        scanner.scan(piece)
+        anonymize(line: piece, at: 0, matches: 0..<scanner.matches.count, epoch: epoch, addresses: epoch.addresses, into: output)
         counts.bytesIn += piece.count
         counts.bytesOut += output.count - outputStart
         if endsLine {
@@ -322,21 +364,19 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
     /// An address inside a planned replacement (an e-mail's domain literal, a session id that
     /// happens to be an address) goes with it; one that straddles its edge widens it.
     private mutating func anonymize(
-        line: UnsafeRawBufferPointer, epoch: EpochPseudonyms<Pseudonymizer>.Epoch, addresses: PseudonymCache<Pseudonymizer>?,
-        into output: OutputBuffer
+        line: UnsafeRawBufferPointer, at lineStart: Int, matches: Range<Int>, epoch: EpochPseudonyms<Pseudonymizer>.Epoch,
+        addresses: PseudonymCache<Pseudonymizer>?, into output: OutputBuffer
     ) {
-        scanner.scan(line)
         if addresses == nil { counts.linesInShreddedEpochs += 1 }
         // Matches are read by index, in place: a copy of the array would cost a retain.
-        let matchCount = scanner.matches.count
         if replacements.isEmpty, keepsNothing, addresses != nil {
-            replaceAddresses(in: line, matchCount: matchCount, using: addresses.unsafelyUnwrapped, into: output)
+            replaceAddresses(in: line, at: lineStart, matches: matches, using: addresses.unsafelyUnwrapped, into: output)
             return
         }
         var position = 0
         var next = 0
-        for index in 0..<matchCount {
-            let match = scanner.matches[index]
+        for index in matches {
+            let match = scanner.matches[index].movedBy(-lineStart)
             while next < replacements.count, replacements[next].range.upperBound <= match.start {
                 position = replace(replacements[next], in: line, from: position, epoch: epoch, into: output)
                 next += 1
@@ -370,11 +410,12 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
 
     /// The common line: addresses only, all replaced.
     private mutating func replaceAddresses(
-        in line: UnsafeRawBufferPointer, matchCount: Int, using addresses: borrowing PseudonymCache<Pseudonymizer>, into output: OutputBuffer
+        in line: UnsafeRawBufferPointer, at lineStart: Int, matches: Range<Int>, using addresses: borrowing PseudonymCache<Pseudonymizer>,
+        into output: OutputBuffer
     ) {
         var position = 0
-        for index in 0..<matchCount {
-            let match = scanner.matches[index]
+        for index in matches {
+            let match = scanner.matches[index].movedBy(-lineStart)
             output.append(UnsafeRawBufferPointer(rebasing: line[position..<match.start]))
             if case .address(let address) = match.kind {
                 write(addresses.pseudonym(for: address), spelling: match.spelling, into: output)

@@ -38,4 +38,10 @@ public struct AddressMatch: Sendable, Equatable {
         self.end = end
         self.spelling = spelling
     }
+
+    /// The same match with its offsets moved by `distance` (from a chunk's offsets to a line's).
+    @inline(__always)
+    func movedBy(_ distance: Int) -> AddressMatch {
+        AddressMatch(kind: kind, start: start &+ distance, end: end &+ distance, spelling: spelling)
+    }
 }
