@@ -11,7 +11,9 @@ Benchmarks/corpus/), builds anonlog in release mode, then runs every command bel
 available, round-robin for --rounds rounds so that the machine's noise hits all of them alike,
 and prints the median wall time, the throughput over the uncompressed size, and each command's
 speed relative to `zcat > /dev/null` (above 1 means faster than zcat). Output goes to
-/dev/null or to files, never through a pipe: pipes on these machines are slow and noisy.
+/dev/null or to files, never through a pipe: pipes on these machines are slow and noisy. Each
+command's input file is read once, untimed, just before it runs, so that every command starts
+with its input in the page cache.
 
 Peers that are not installed (igzip, anonip, goaccess) are skipped and named as skipped.
 """
@@ -130,8 +132,20 @@ def gzip_output_sizes(runs, anonlog, key, plain):
             f'gzip -6 of the same anonymized text ({reference_size / 1e6:.1f} MB)')
 
 
+def warm(paths):
+    """Reads each input once, untimed. Page cache left unused for a minute or two may be
+    reclaimed on these VMs (DAMON), and whichever command came first after that would pay for
+    the disk; the others would not."""
+    for path in paths:
+        with open(path, 'rb') as f:
+            while f.read(8 << 20):
+                pass
+
+
 def run_once(argv, stdin, output):
     """Wall time and peak resident memory (KiB, from /usr/bin/time) of one run."""
+    warm([path for path in argv[1:] + ([stdin] if stdin else [])
+          if os.path.basename(path).startswith('combined-') and os.path.isfile(path)])
     if '--stats' in argv:
         store = argv[argv.index('--stats') + 1]
         for suffix in ('', '-wal', '-shm'):
