@@ -125,7 +125,7 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             while lineStart < chunk.count {
                 let lineEnd = Self.lineEnd(in: chunk, base: base, from: lineStart)
                 let line = UnsafeRawBufferPointer(rebasing: chunk[lineStart..<lineEnd])
-                let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses)
+                let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses, statistics: nil, keys: nil)
                 let fields = recognizer.recognize(line)
                 counts.countLine(format: fields?.format)
                 rewrite(line, at: lineStart, matches: matches, fields: fields, epoch: epoch, addresses: addresses, into: output)
@@ -168,7 +168,7 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             // with a time can end the run, so nothing is counted twice when it is read again.
             let lineEpoch = epochIndex(time: time)
             if lineEpoch != index { return (lineStart, lineEpoch) }
-            let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses)
+            let matches = takeMatches(from: lineStart, to: lineEnd, prefetchingWith: addresses, statistics: extractor, keys: keys)
             counts.countLine(format: fields?.format)
             // Statistics see every record, also those the window drops (only counts remain).
             if extractor != nil, events != nil {
@@ -198,13 +198,15 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
     }
 
     /// The matches of the chunk's line `lineStart..<lineEnd`, as indices into the scanner's
-    /// list; prefetches the pseudonym slots of the next few addresses.
+    /// list; prefetches the pseudonym slots of the next few addresses (and with `statistics`,
+    /// their networks' slots).
     ///
     /// Lines may be skipped (an epoch's run ends, a window drops a record): their matches are
     /// passed over.
     @inline(__always)
     private mutating func takeMatches(
-        from lineStart: Int, to lineEnd: Int, prefetchingWith addresses: PseudonymCache<Pseudonymizer>?
+        from lineStart: Int, to lineEnd: Int, prefetchingWith addresses: PseudonymCache<Pseudonymizer>?,
+        statistics: EventExtractor?, keys: StatsEpochKeys?
     ) -> Range<Int> {
         let count = scanner.matches.count
         var first = matchCursor
@@ -217,7 +219,10 @@ struct LineRewriter<Pseudonymizer: AddressPseudonymizer> {
             let limit = min(count, end + 8)
             var next = max(prefetchCursor, end)
             while next < limit {
-                if case .address(let address) = scanner.matches[next].kind { addresses.prefetch(address) }
+                if case .address(let address) = scanner.matches[next].kind {
+                    addresses.prefetch(address)
+                    if statistics != nil, keys != nil { statistics.unsafelyUnwrapped.prefetch(address, keys: keys.unsafelyUnwrapped) }
+                }
                 next += 1
             }
             prefetchCursor = next

@@ -20,6 +20,12 @@ final class EventBuilder {
         geo = geoDatabases.isEmpty ? nil : GeoCache(databases: geoDatabases)
     }
 
+    /// Starts loading what a line with client `address` will look up (its network's slot).
+    @inline(__always)
+    func prefetch(_ address: IPAddress, keys: StatsEpochKeys) {
+        networks.prefetch(address, keys: keys)
+    }
+
     /// Fills the event of `record` (its ``StatsEventBuffer/Record/localDay`` already set).
     ///
     /// - Parameters:

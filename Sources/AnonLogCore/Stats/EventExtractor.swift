@@ -53,6 +53,12 @@ final class EventExtractor {
             line, fields: fields, keys: keys.unsafelyUnwrapped, addresses: addresses.unsafelyUnwrapped, into: &slot.pointee, buffer: buffer)
     }
 
+    /// Starts loading what a coming line with client `address` will look up.
+    @inline(__always)
+    func prefetch(_ address: IPAddress, keys: StatsEpochKeys) {
+        builder.prefetch(address, keys: keys)
+    }
+
     /// The statistics keys of `epoch` (`nil` when it is shredded), for ``add(line:at:fields:time:epoch:addresses:keys:to:)``:
     /// the caller holds them while lines share the epoch.
     func keys(forEpoch epoch: Int64) -> StatsEpochKeys? { keyring.keys(forEpoch: epoch) }

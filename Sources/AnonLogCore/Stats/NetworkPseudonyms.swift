@@ -1,3 +1,5 @@
+internal import CAnonLogPrefetch
+
 /// Network pseudonyms: a keyed MAC of an address's network, an IPv4 /24 or an IPv6 /48, under
 /// the epoch's ``KeyPurpose/network`` subkey.
 ///
@@ -35,12 +37,23 @@ final class NetworkPseudonyms {
         return (address.high & 0xFFFF_FFFF_FFFF_0000, 0, 48)
     }
 
+    /// Starts loading the slot of `address`'s network into the CPU's cache (see
+    /// ``PseudonymCache/prefetch(_:)``).
+    @inline(__always)
+    func prefetch(_ address: IPAddress, keys: StatsEpochKeys) {
+        anonlog_prefetch(slot(of: Self.network(of: address), epoch: keys.epoch))
+    }
+
+    @inline(__always)
+    private func slot(of network: (high: UInt64, low: UInt64, length: UInt8), epoch: Int64) -> UnsafeMutablePointer<Slot> {
+        slots + Int(truncatingIfNeeded: StatsHash.combine(network.high ^ UInt64(bitPattern: epoch), network.low) >> 11) & mask
+    }
+
     /// The pseudonym value of `address`'s network under `keys` (never 0).
     @inline(__always)
     func value(for address: IPAddress, keys: StatsEpochKeys) -> UInt64 {
         let network = Self.network(of: address)
-        let slot = Int(truncatingIfNeeded: StatsHash.combine(network.high ^ UInt64(bitPattern: keys.epoch), network.low) >> 11) & mask
-        let entry = slots + slot
+        let entry = slot(of: network, epoch: keys.epoch)
         if entry.pointee.high == network.high, entry.pointee.low == network.low, entry.pointee.epoch == keys.epoch {
             return entry.pointee.value
         }
