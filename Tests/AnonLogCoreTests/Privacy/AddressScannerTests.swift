@@ -142,4 +142,55 @@ struct AddressScannerTests {
             }
         }
     }
+
+    // MARK: - Chunks
+
+    /// The matches of `bytes` found line by line, moved to their offsets in `bytes`.
+    static func matchesLineByLine(_ bytes: [UInt8]) -> [AddressMatch] {
+        var scanner = AddressScanner()
+        var found: [AddressMatch] = []
+        var lineStart = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            Array(line).withUnsafeBytes { buffer in
+                scanner.scan(buffer) { match in
+                    found.append(AddressMatch(kind: match.kind, start: match.start + lineStart, end: match.end + lineStart, spelling: match.spelling))
+                }
+            }
+            lineStart += line.count + 1
+        }
+        return found
+    }
+
+    /// The workers scan a whole chunk at once and hand each line its matches: that is only
+    /// right if no run crosses a line feed, whatever the bytes around it.
+    @Test(arguments: [
+        "nielsbasjes-logparser/hackers-access.log", "honeynet-chuvakin-httpd/access_log", "elastic-examples-apache/apache_logs.gz",
+        "elastic-beats-fixtures/iis_access_test-ipv6zone.log", "lnav-test-logs/logfile_w3c.1", "matomo-log-analytics-tests/nginx_json.log",
+        "crowdsec-hub-tests/apache2-malformed__apache2-logs.log", "ubuntu-irc-disentanglement/train/2018-02-27.train-c.raw.txt",
+    ])
+    func aChunkScannedWholeFindsWhatItsLinesFind(relativePath: String) throws {
+        let bytes = try RealWorldCorpus.bytes(relativePath)
+        var scanner = AddressScanner()
+        bytes.withUnsafeBytes { scanner.scan($0) }
+        let whole = scanner.matches
+        let lineByLine = Self.matchesLineByLine(bytes)
+        // Compared into a Bool first: a failing `#expect` on large arrays diffs them for ages.
+        let same = whole == lineByLine
+        #expect(same, "\(relativePath): \(whole.count) matches in one scan, \(lineByLine.count) line by line")
+        #expect(!whole.isEmpty)
+    }
+
+    @Test func aChunkOfArbitraryLinesScannedWholeFindsWhatItsLinesFind() {
+        var generator = SeededGenerator(seed: 21)
+        // Line feeds next to every kind of run edge: after a dot, inside "%3A", before "in-addr".
+        let pieces = ["1.2.3.4", "::1", "2001:db8::7", "%3A", "%2E", "%2", ".", ":", "\n", "in-addr.arpa", "4.3.2.1.", "ab", "x", " ", "0"]
+        var scanner = AddressScanner()
+        for _ in 0..<2_000 {
+            let bytes = Array((0..<Int.random(in: 1..<40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            bytes.withUnsafeBytes { scanner.scan($0) }
+            let whole = scanner.matches
+            let lineByLine = Self.matchesLineByLine(bytes)
+            #expect(whole == lineByLine, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
 }
