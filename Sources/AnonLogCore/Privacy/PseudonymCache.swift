@@ -38,6 +38,8 @@ final class PseudonymCache<Pseudonymizer: AddressPseudonymizer> {
         precondition(pseudonymizer.maximumLength <= 255, "pseudonyms are at most 255 bytes")
         self.pseudonymizer = pseudonymizer
         self.caches = pseudonymizer.isDeterministic
+        // Without caching only slot 0 is used, as scratch.
+        let slotCountLog2 = caches ? slotCountLog2 : 0
         self.slotMask = (1 << slotCountLog2) - 1
         self.slotSize = (Self.textOffset + pseudonymizer.maximumLength + 15) & ~15
         byteCount = slotSize << slotCountLog2
