@@ -359,7 +359,9 @@ public struct AddressScanner {
                     value = 0
                     digits = 0
                 } else {
-                    guard ByteClass.isDigit(byte) else { return false }
+                    // Four digits are already no octet; more would overflow `value` (a crash
+                    // any log line could cause before this guard).
+                    guard ByteClass.isDigit(byte), digits < 3 else { return false }
                     value = value * 10 + UInt32(byte &- UInt8(ascii: "0"))
                     digits += 1
                 }

@@ -113,6 +113,9 @@ struct AddressScannerTests {
         #expect(markAddresses(in: "zone 2.1.in-addr.arpa") == "zone 2.1.in-addr.arpa")
         // A pseudonym of the other family, written forwards before the zone, is still found.
         #expect(markAddresses(in: "n=x@2001:db8::7.in-addr.arpa") == "n=x@<2001:db8::7>.in-addr.arpa")
+        // Long digit groups are no octets; they once overflowed the octet's value and crashed.
+        #expect(markAddresses(in: "q 99999999999999.1.2.3.in-addr.arpa x") == "q 99999999999999.1.2.3.in-addr.arpa x")
+        #expect(markAddresses(in: "q 4.3.2.1000.in-addr.arpa x") == "q 4.3.2.1000.in-addr.arpa x")
     }
 
     @Test func percentEncodedMatchesReportTheirSpelling() {
