@@ -39,8 +39,9 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        // No library: a header whose inline function gives Swift a prefetch instruction.
-        .systemLibrary(name: "CAnonLogPrefetch"),
+        // No library: inline C functions for what Swift cannot say itself (a prefetch, SSE2 byte
+        // classification).
+        .systemLibrary(name: "CAnonLogIntrinsics"),
         .systemLibrary(
             name: "CAnonLogSQLite",
             pkgConfig: "sqlite3",
@@ -48,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "AnonLogCore",
-            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogDeflate", "CAnonLogPrefetch", "CAnonLogSQLite"],
+            dependencies: ["CAnonLogZlib", "CAnonLogCrypto", "CAnonLogISAL", "CAnonLogDeflate", "CAnonLogIntrinsics", "CAnonLogSQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

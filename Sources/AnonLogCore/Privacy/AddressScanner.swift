@@ -1,3 +1,5 @@
+internal import CAnonLogIntrinsics
+
 /// Finds every IPv4 and IPv6 address in a buffer of log bytes, wherever it stands in a line.
 ///
 /// The scanner does not need to know the log format: it looks at every maximal run of hex
@@ -48,108 +50,188 @@ public struct AddressScanner {
         matches.removeAll(keepingCapacity: true)
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let count = bytes.count
-        let table = ByteClass.table
-        var index = 0
-        while index < count {
-            // Every address has a dot, a colon or a percent-encoded one: jump to the next such
-            // byte eight bytes at a time, then back to the start of its run.
-            let trigger = Self.nextSeparator(base, from: index, count: count)
-            if trigger == count { break }
-            var start = trigger
-            while start > index, table[Int(base[start - 1])] & ByteClass.runMember != 0 { start -= 1 }
-            index = start
-            let byteClass = table[Int(base[index])]
-            if byteClass & ByteClass.runMember == 0 {
-                if byteClass & ByteClass.percent != 0 {
-                    if ByteClass.encodedSeparator(base, at: index, count: count) == nil {
-                        // Some other escape such as %20 or %5B: its hex digits are not an address.
-                        index += ByteClass.isEscape(base, at: index, count: count) ? 3 : 1
-                        continue
-                    }
-                } else {
-                    index += 1
-                    continue
+        // Bytes are classified 64 at a time into bit masks. Only runs that may hold an address
+        // are looked at (see `candidates`); inside a block they are found and counted with bit
+        // operations, and the rest walk bytes.
+        var index = 0  // everything before it has been looked at
+        var blockStart = 0
+        while blockStart < count {
+            let block = anonlog_classify_block(base + blockStart, min(64, count - blockStart))
+            var triggers = Self.candidates(block) & Self.bits(from: index - blockStart)
+            var nextBlock = blockStart + 64
+            if block.members >> 63 != 0 {
+                // A run reaching the block's end may go on: unless something in the block already
+                // makes it a candidate, the next block starts with it, where it is seen whole.
+                let outside = ~block.members
+                let tail = outside == 0 ? 0 : 64 - outside.leadingZeroBitCount
+                if tail == 0 {
+                    triggers |= 1 << 63  // 64 bytes of one run: walked
+                } else if triggers & Self.bits(from: tail) == 0 {
+                    nextBlock = blockStart + tail
                 }
             }
-            let runStart = index
-            var separators = 0
-            var colons = 0
-            var doubleColon = false
-            var spelling = AddressMatch.Spelling.plain
-            while index < count {
-                let byte = base[index]
-                let memberClass = table[Int(byte)]
-                if memberClass & ByteClass.hex != 0 {
-                    index += 1
-                } else if memberClass & ByteClass.separator != 0 {
-                    separators += 1
-                    if byte == UInt8(ascii: ":") {
-                        if index > runStart, base[index - 1] == UInt8(ascii: ":") { doubleColon = true }
-                        colons += 1
-                    }
-                    index += 1
-                } else if memberClass & ByteClass.percent != 0,
-                    let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
-                {
-                    separators += 1
-                    spelling = encodedSpelling
-                    index += 3
-                } else {
+            while triggers != 0 {
+                let offset = triggers.trailingZeroBitCount
+                index = examineRun(at: blockStart + offset, in: base, count: count, after: index, block: block, blockStart: blockStart)
+                if index >= blockStart + 64 {
+                    nextBlock = index
                     break
                 }
+                triggers &= Self.bits(from: index - blockStart)
             }
-            // An address needs three dots (IPv4) or two colons (IPv6); most runs in a log line
-            // (versions, decimals, "HTTP/1.1") have fewer and are passed over here.
-            let dots = separators - colons
-            guard index - runStart >= 3, colons >= 2 || dots >= 3 || (spelling != .plain && separators > 0) else {
-                continue
-            }
-            // Colons without "::", too few for eight groups, and too few dots for an IPv4 part:
-            // a time such as "2026:10:00:00", in every line of a web log. Nothing to analyze.
-            if spelling == .plain, !doubleColon, colons <= 6, dots < 3 { continue }
-            let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
-            let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
-            let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
-            if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
-                if Self.analyzeReverseName(plainRun, zone: zone, into: &matches) { continue }
-                // An address written forwards before the zone (a replacement of the other
-                // family): still part of the name, so a decryption can write it back as one.
-                let before = matches.count
-                Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: false, spelling: .plain, into: &matches)
-                if matches.count > before, matches[matches.count - 1].end == index - 1 {
-                    matches[matches.count - 1].spelling = zone == .ipv4 ? .reverseIPv4Name : .reverseIPv6Name
-                }
-            } else if spelling == .plain {
-                Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, into: &matches)
-            } else {
-                analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling)
-            }
+            blockStart = nextBlock
         }
     }
 
-    /// The offset of the first `.`, `:` or `%` at or after `start`, or `count`.
+    /// One position in each run of the block that may hold an address, and every `%`.
     ///
-    /// Eight bytes at a time: a byte equal to `c` is a zero byte of `word ^ c…c`, and the
-    /// classic zero-byte test marks the lowest such byte exactly.
+    /// An address needs three dots or two colons in its run, or a percent-encoded separator;
+    /// most runs in a log line ("HTTP/1.1", "537.36", "www.example") have fewer and are passed
+    /// over without a look. A run's separators are chained with carries: adding a bit at the
+    /// start of a run of hex digits carries it to the first byte after them, so `following`
+    /// marks each separator that another one precedes in the same run. Runs that end at a `%`
+    /// are always looked at (it may encode a separator). A run is whole in the block unless it
+    /// reaches the block's end (see `scan`): the block starts where the last run ended or after
+    /// a byte that is no member, or where a `%` escape ended, which bounds the run there too.
     @inline(__always)
-    static func nextSeparator(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
-        var index = start
-        let raw = UnsafeRawPointer(base)
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let found = zeroBytes(word ^ (ones &* 0x2E)) | zeroBytes(word ^ (ones &* 0x3A)) | zeroBytes(word ^ (ones &* 0x25))
-            if found != 0 { return index + found.littleEndian.trailingZeroBitCount >> 3 }
-            index += 8
+    private static func candidates(_ block: anonlog_byte_masks) -> UInt64 {
+        let members = block.members
+        let separators = block.dots | block.colons
+        let hexDigits = members & ~separators
+        @inline(__always) func following(_ from: UInt64, through: UInt64) -> UInt64 {
+            let next = from << 1
+            return (((through &+ (next & through)) & ~through) | (next & ~through))
         }
+        let second = following(separators, through: hexDigits) & separators
+        let third = following(second, through: hexDigits) & separators
+        let secondColon = following(block.colons, through: members & ~block.colons) & block.colons
+        return third | secondColon | (members & (block.percents >> 1)) | block.percents
+    }
+
+    /// Bits `offset` to 63 (all for a negative offset, none from 64 on).
+    @inline(__always)
+    private static func bits(from offset: Int) -> UInt64 {
+        offset <= 0 ? ~0 : offset >= 64 ? 0 : ~0 << UInt64(offset)
+    }
+
+    /// Looks at the run around `trigger` (a member of the run, or a `%`), not before `index`,
+    /// and returns the offset after what it looked at.
+    @inline(__always)
+    private mutating func examineRun(
+        at trigger: Int, in base: UnsafePointer<UInt8>, count: Int, after index: Int,
+        block: anonlog_byte_masks, blockStart: Int
+    ) -> Int {
+        let table = ByteClass.table
+        let offset = trigger - blockStart
+        // Back to the start of the trigger's run: the last byte below it that is no member.
+        var start: Int
+        let outsideBelow = ~block.members & ~Self.bits(from: offset)
+        if outsideBelow != 0 {
+            start = max(index, blockStart + 64 - outsideBelow.leadingZeroBitCount)
+        } else {
+            start = max(index, blockStart)
+            while start > index, table[Int(base[start - 1])] & ByteClass.runMember != 0 { start -= 1 }
+        }
+        // A dot or colon whose run ends inside the block, not at a `%`: counted from the masks.
+        let outsideAbove = ~block.members & Self.bits(from: offset)
+        if block.percents & (1 << UInt64(offset)) == 0, start >= blockStart, outsideAbove != 0 {
+            let end = blockStart + outsideAbove.trailingZeroBitCount
+            if end == count || base[end] != UInt8(ascii: "%") {
+                let run = Self.bits(from: start - blockStart) & ~Self.bits(from: end - blockStart)
+                let colons = block.colons & run
+                consider(
+                    base, count: count, from: start, to: end,
+                    separators: (block.dots & run).nonzeroBitCount + colons.nonzeroBitCount,
+                    colons: colons.nonzeroBitCount, doubleColon: colons & (colons >> 1) != 0, spelling: .plain)
+                return end
+            }
+        }
+        return walkRun(from: start, in: base, count: count)
+    }
+
+    /// Walks the run starting at `start` byte by byte (percent-encoded separators, runs across
+    /// blocks) and returns the offset after what it looked at. Internal: the tests' byte-at-a-time
+    /// reference scanner walks every run with it.
+    mutating func walkRun(from start: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int {
+        let table = ByteClass.table
+        var index = start
+        let byteClass = table[Int(base[index])]
+        if byteClass & ByteClass.runMember == 0 {
+            if byteClass & ByteClass.percent != 0 {
+                if ByteClass.encodedSeparator(base, at: index, count: count) == nil {
+                    // Some other escape such as %20 or %5B: its hex digits are not an address.
+                    return index + (ByteClass.isEscape(base, at: index, count: count) ? 3 : 1)
+                }
+            } else {
+                return index + 1
+            }
+        }
+        let runStart = index
+        var separators = 0
+        var colons = 0
+        var doubleColon = false
+        var spelling = AddressMatch.Spelling.plain
         while index < count {
             let byte = base[index]
-            if byte == 0x2E || byte == 0x3A || byte == 0x25 { return index }
-            index += 1
+            let memberClass = table[Int(byte)]
+            if memberClass & ByteClass.hex != 0 {
+                index += 1
+            } else if memberClass & ByteClass.separator != 0 {
+                separators += 1
+                if byte == UInt8(ascii: ":") {
+                    if index > runStart, base[index - 1] == UInt8(ascii: ":") { doubleColon = true }
+                    colons += 1
+                }
+                index += 1
+            } else if memberClass & ByteClass.percent != 0,
+                let encodedSpelling = ByteClass.encodedSeparator(base, at: index, count: count)
+            {
+                separators += 1
+                spelling = encodedSpelling
+                index += 3
+            } else {
+                break
+            }
         }
-        return count
+        consider(
+            base, count: count, from: runStart, to: index, separators: separators, colons: colons,
+            doubleColon: doubleColon, spelling: spelling)
+        return index
+    }
+
+    /// Decides what the run from `runStart` to `end` holds and records its matches.
+    @inline(__always)
+    private mutating func consider(
+        _ base: UnsafePointer<UInt8>, count: Int, from runStart: Int, to index: Int,
+        separators: Int, colons: Int, doubleColon: Bool, spelling: AddressMatch.Spelling
+    ) {
+        let table = ByteClass.table
+        // An address needs three dots (IPv4) or two colons (IPv6); most runs in a log line
+        // (versions, decimals, "HTTP/1.1") have fewer and are passed over here.
+        let dots = separators - colons
+        guard index - runStart >= 3, colons >= 2 || dots >= 3 || (spelling != .plain && separators > 0) else {
+            return
+        }
+        // Colons without "::", too few for eight groups, and too few dots for an IPv4 part:
+        // a time such as "2026:10:00:00", in every line of a web log. Nothing to analyze.
+        if spelling == .plain, !doubleColon, colons <= 6, dots < 3 { return }
+        let leftGlued = runStart > 0 && table[Int(base[runStart - 1])] & ByteClass.wordLetter != 0
+        let rightGlued = index < count && table[Int(base[index])] & ByteClass.wordLetter != 0
+        let plainRun = Run(text: base + runStart, count: index - runStart, offsets: nil, start: runStart)
+        if base[index - 1] == UInt8(ascii: "."), let zone = ReverseZone.after(base, at: index, count: count) {
+            if Self.analyzeReverseName(plainRun, zone: zone, into: &matches) { return }
+            // An address written forwards before the zone (a replacement of the other
+            // family): still part of the name, so a decryption can write it back as one.
+            let before = matches.count
+            Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: false, spelling: .plain, into: &matches)
+            if matches.count > before, matches[matches.count - 1].end == index - 1 {
+                matches[matches.count - 1].spelling = zone == .ipv4 ? .reverseIPv4Name : .reverseIPv6Name
+            }
+        } else if spelling == .plain {
+            Self.analyze(plainRun, leftGlued: leftGlued, rightGlued: rightGlued, spelling: .plain, into: &matches)
+        } else {
+            analyzePercentEncoded(base, from: runStart, to: index, leftGlued: leftGlued, rightGlued: rightGlued, spelling: spelling)
+        }
     }
 
     // MARK: - Runs

@@ -5,7 +5,7 @@ internal import Musl
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
-internal import CAnonLogPrefetch
+internal import CAnonLogIntrinsics
 
 /// Remembers the replacement text of recently seen addresses.
 ///

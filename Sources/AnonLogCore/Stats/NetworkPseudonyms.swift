@@ -1,4 +1,4 @@
-internal import CAnonLogPrefetch
+internal import CAnonLogIntrinsics
 
 /// Network pseudonyms: a keyed MAC of an address's network, an IPv4 /24 or an IPv6 /48, under
 /// the epoch's ``KeyPurpose/network`` subkey.
