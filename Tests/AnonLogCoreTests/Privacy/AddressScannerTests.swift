@@ -64,6 +64,33 @@ struct AddressScannerTests {
         #expect(markAddresses(in: "x 01.02.03.07 y") == "x <1.2.3.7> y")
     }
 
+    /// Four digit groups between three dots, every spelling of a group (one to four digits,
+    /// leading zeros, values past 255), against the rules written out again here.
+    @Test func readsEveryDottedQuadByTheRules() {
+        var generator = SeededGenerator(seed: 4)
+        for _ in 0..<20_000 {
+            let groups = (0..<4).map { _ -> String in
+                let digits = Int.random(in: 1...4, using: &generator)
+                return String((0..<digits).map { _ in "0012345789".randomElement(using: &generator)! })
+            }
+            let text = groups.joined(separator: ".")
+            let values = groups.map { Int($0)! }
+            let expected: String
+            if groups.contains(where: { $0.count > 3 }) || values.contains(where: { $0 > 255 }) || values.allSatisfy({ $0 == 0 }) {
+                expected = text
+            } else if zip(groups, values).contains(where: { $0.count > 1 && $0.first == "0" && $1 >= 8 }) {
+                expected = "<?>"
+            } else {
+                expected = "<" + values.map(String.init).joined(separator: ".") + ">"
+            }
+            let marked = markAddresses(in: "a \(text) b")
+            if marked != "a \(expected) b" {
+                Issue.record("\(text): \(marked), expected \(expected)")
+                return
+            }
+        }
+    }
+
     // MARK: - IPv6
 
     @Test(arguments: [
