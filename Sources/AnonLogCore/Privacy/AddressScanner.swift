@@ -132,7 +132,8 @@ public struct AddressScanner {
             start = max(index, blockStart)
             while start > index, table[Int(base[start - 1])] & ByteClass.runMember != 0 { start -= 1 }
         }
-        // A dot or colon whose run ends inside the block, not at a `%`: counted from the masks.
+        // A run that ends inside the block, not at a `%` (which may encode a separator), is
+        // counted from the masks.
         let outsideAbove = ~block.members & Self.bits(from: offset)
         if block.percents & (1 << UInt64(offset)) == 0, start >= blockStart, outsideAbove != 0 {
             let end = blockStart + outsideAbove.trailingZeroBitCount
