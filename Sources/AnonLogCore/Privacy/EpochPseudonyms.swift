@@ -27,8 +27,7 @@ final class EpochPseudonyms<Pseudonymizer: AddressPseudonymizer> {
     private let retainedEpochs = 4
     /// Most recently used first.
     private var recent: [Epoch] = []
-    /// The last epoch key derived, to ratchet onwards from instead of from the file's epoch.
-    private var cursor: (epoch: Int64, key: SecretKey)
+    private let keys: EpochKeyChain
     /// The first error met while keying an epoch (the line is then redacted, not leaked).
     private(set) var keyingError: AnonLogError?
 
@@ -40,7 +39,7 @@ final class EpochPseudonyms<Pseudonymizer: AddressPseudonymizer> {
         self.record = record
         self.pseudonymizesIdentifiers = pseudonymizeIdentifiers
         self.makePseudonymizer = makePseudonymizer
-        self.cursor = (record.epoch, record.key)
+        keys = EpochKeyChain(record: record)
     }
 
     /// The pseudonymizers of `index`, made on first use.
@@ -63,7 +62,7 @@ final class EpochPseudonyms<Pseudonymizer: AddressPseudonymizer> {
     }
 
     private func make(_ index: Int64) -> Epoch {
-        guard let key = key(forEpoch: index) else {
+        guard let key = keys.key(forEpoch: index) else {
             return Epoch(index: index, addresses: nil, identifiers: nil)
         }
         do throws(AnonLogError) {
@@ -75,15 +74,5 @@ final class EpochPseudonyms<Pseudonymizer: AddressPseudonymizer> {
             if keyingError == nil { keyingError = error }
             return Epoch(index: index, addresses: nil, identifiers: nil)
         }
-    }
-
-    /// The key of an epoch, ratcheting from the nearest earlier key already derived.
-    private func key(forEpoch index: Int64) -> SecretKey? {
-        guard index >= record.epoch else { return nil }
-        if index >= cursor.epoch {
-            cursor = (index, KeyRatchet.advance(cursor.key, steps: index - cursor.epoch))
-            return cursor.key
-        }
-        return record.key(forEpoch: index)
     }
 }

@@ -245,6 +245,11 @@ public enum KeyFile {
                 .compactMap { $0 }.joined(separator: ", ")
             throw AnonLogError(.configuration, "key file lacks: \(missing)", location: location)
         }
+        guard epoch <= rotation.latestEpoch else {
+            throw AnonLogError(
+                .configuration, "key file epoch \(epoch) lies past the year 9999 (the last \(rotation.rawValue) epoch is \(rotation.latestEpoch))",
+                location: location)
+        }
         guard key.count == mode.keyByteCount else {
             throw AnonLogError(
                 .configuration, "key file holds a \(key.count)-byte key but mode \(mode.rawValue) needs \(mode.keyByteCount) bytes",

@@ -26,6 +26,10 @@ public enum KeyRotation: String, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// The epoch of the last day of the year 9999, the latest a log timestamp can name (and so
+    /// the latest a key file may start at).
+    public var latestEpoch: Int64 { epoch(at: 253_402_300_799) }
+
     /// The first second of an epoch.
     public func start(ofEpoch epoch: Int64) -> Int64 {
         switch self {

@@ -67,13 +67,16 @@ public final class GeoDatabase: @unchecked Sendable {
         guard case .map(let metadata)? = try? decoder.value(at: metadataStart).value else { throw invalid("unreadable metadata") }
         func number(_ key: String) -> Int? {
             guard case .unsigned(let value)? = metadata.first(where: { $0.0 == key })?.1 else { return nil }
-            return Int(value)
+            return Int(exactly: value)
         }
         guard let nodeCount = number("node_count"), let recordSize = number("record_size"), [24, 28, 32].contains(recordSize),
             let ipVersion = number("ip_version"), ipVersion == 4 || ipVersion == 6
         else { throw invalid("incomplete metadata") }
+        // Bounded by the file first: a crafted node count must not overflow the product.
+        guard nodeCount <= metadataStart, recordSize * 2 / 8 * nodeCount + 16 <= metadataStart else {
+            throw invalid("the search tree is larger than the file")
+        }
         let treeSize = recordSize * 2 / 8 * nodeCount
-        guard treeSize + 16 <= metadataStart else { throw invalid("the search tree is larger than the file") }
         // IPv4 addresses live under ::/96 of an IPv6 tree.
         var node = 0
         if ipVersion == 6 {

@@ -267,7 +267,7 @@ final class SegmentAggregates {
     private func count(_ event: StatsEvent, statusClass: Int, in bucket: MinuteBucket) {
         let index = MinuteBucket.trafficIndex(event.userAgentClass, statusClass, event.isStatic)
         bucket.hits[index] += 1
-        bucket.bytes[index] += event.bytes
+        bucket.bytes[index] = bucket.bytes[index].addingSaturated(event.bytes)
         bucket.requests += 1
         let status = event.status >= 0 && event.status < 600 ? event.status : 0
         if bucket.statusHits[status] == 0 { bucket.statusesSeen.append(Int16(status)) }
@@ -319,14 +319,14 @@ final class SegmentAggregates {
                 networkServerErrors[networkSlot] = 0
                 networkClients.clear(networkSlot)
             }
-            networkBytes[networkSlot] += event.bytes
+            networkBytes[networkSlot] = networkBytes[networkSlot].addingSaturated(event.bytes)
             if statusClass == 4 { networkClientErrors[networkSlot] += 1 }
             if statusClass == 5 { networkServerErrors[networkSlot] += 1 }
             networkClients.insert(event.clientKey, into: networkSlot)
 
             let actorSlot = actor(event)
             actorRequests[actorSlot] += 1
-            actorBytes[actorSlot] += event.bytes
+            actorBytes[actorSlot] = actorBytes[actorSlot].addingSaturated(event.bytes)
             if statusClass == 4 { actorClientErrors[actorSlot] += 1 }
             if statusClass == 5 { actorServerErrors[actorSlot] += 1 }
             actorClasses[actorSlot] |= 1 << Int64(event.userAgentClass.index)
@@ -353,7 +353,7 @@ final class SegmentAggregates {
                 botBytes[botSlot] = 0
                 botClients.clear(botSlot)
             }
-            botBytes[botSlot] += event.bytes
+            botBytes[botSlot] = botBytes[botSlot].addingSaturated(event.bytes)
             if hasClient { botClients.insert(event.clientKey, into: botSlot) }
         }
     }

@@ -64,6 +64,10 @@ public struct StatsConfiguration: Sendable {
             guard let milliseconds = Self.milliseconds(sides[1]) else {
                 throw AnonLogError(.usage, "'\(sides[1])' is not a duration such as 500ms, 10s, 5m, 1h")
             }
+            // Detectors add these to record times; a century keeps every sum far from overflow.
+            guard milliseconds <= Self.longestDuration else {
+                throw AnonLogError(.usage, "\(rule.rawValue).\(target[1]) must be at most 36500d (a century)")
+            }
             if target[1] == "interval" { value.interval = milliseconds } else { value.blackhole = milliseconds }
         default:
             throw AnonLogError(.usage, "'\(target[1])' is not a parameter; use capacity, interval or blackhole")
@@ -71,14 +75,20 @@ public struct StatsConfiguration: Sendable {
         parameters[rule] = value
     }
 
-    /// `500ms`, `10s`, `5m`, `1h`, `2d` or a bare number of seconds, in milliseconds.
+    /// The longest interval or blackhole a rule takes: 36,500 days.
+    static let longestDuration: Int64 = 36_500 * 86_400_000
+
+    /// `500ms`, `10s`, `5m`, `1h`, `2d` or a bare number of seconds, in milliseconds; `nil` when
+    /// the text is no such duration or too long to count in milliseconds.
     static func milliseconds(_ text: String) -> Int64? {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             guard let number = Int64(text.dropLast(suffix.count)), number >= 0 else { return nil }
-            return number * factor
+            let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : product
         }
         guard let seconds = Int64(text), seconds >= 0 else { return nil }
-        return seconds * 1000
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? nil : product
     }
 }

@@ -21,19 +21,19 @@ final class StatsEpochKeys {
 
 /// The statistics keys of each epoch, made when first needed from the key file's record.
 ///
-/// Like the anonymizer's epochs: the few most recent are kept, later epochs are ratcheted
-/// forward from the last one derived, and a shredded epoch has no keys (its lines are not
+/// Like the anonymizer's epochs: the few most recent are kept, the others derived through an
+/// ``EpochKeyChain``, and a shredded epoch has no keys (its lines are not
 /// counted: nothing about them can be pseudonymized any more).
 final class StatsKeyring {
     private let record: KeyRecord
     private var recent: [StatsEpochKeys] = []
-    private var cursor: (epoch: Int64, key: SecretKey)
+    private let chain: EpochKeyChain
     /// The first error met while deriving keys.
     private(set) var keyingError: AnonLogError?
 
     init(record: KeyRecord) {
         self.record = record
-        cursor = (record.epoch, record.key)
+        chain = EpochKeyChain(record: record)
     }
 
     /// The rotation epochs follow.
@@ -52,15 +52,7 @@ final class StatsKeyring {
             recent.insert(found, at: 0)
             return found
         }
-        guard epoch >= record.epoch else { return nil }
-        let key: SecretKey
-        if epoch >= cursor.epoch {
-            cursor = (epoch, KeyRatchet.advance(cursor.key, steps: epoch - cursor.epoch))
-            key = cursor.key
-        } else {
-            guard let older = record.key(forEpoch: epoch) else { return nil }
-            key = older
-        }
+        guard let key = chain.key(forEpoch: epoch) else { return nil }
         do throws(AnonLogError) {
             let made = try StatsEpochKeys(epoch: epoch, key: key)
             recent.insert(made, at: 0)

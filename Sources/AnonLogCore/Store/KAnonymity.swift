@@ -71,7 +71,7 @@ enum KAnonymity {
                 var isReal = false
                 for row in folded {
                     switch row.values[index] {
-                    case .integer(let number): sum += number
+                    case .integer(let number): sum = sum.addingSaturated(number)
                     case .number(let number):
                         real += number
                         isReal = true

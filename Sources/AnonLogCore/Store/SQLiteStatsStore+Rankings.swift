@@ -115,7 +115,7 @@ extension SQLiteStatsStore {
             let name = statement.text(0) ?? ""
             var network = networks[name] ?? Network()
             network.hits += statement.int64(1)
-            network.bytes += statement.int64(2)
+            network.bytes = network.bytes.addingSaturated(statement.int64(2))
             network.clientErrors += statement.int64(3)
             network.serverErrors += statement.int64(4)
             network.clients = Self.union(network.clients, statement.blob(5))
@@ -291,11 +291,14 @@ extension SQLiteStatsStore {
         if byClass {
             var classes: [String: (hits: Int64, bytes: Int64, clients: HyperLogLog?)] = [:]
             let traffic = try database.prepare(
-                "SELECT ua_class, sum(hits), sum(bytes) FROM traffic WHERE granularity = 86400 AND bucket >= ?1 AND bucket < ?2 GROUP BY ua_class")
+                "SELECT ua_class, sum(hits), total(bytes) FROM traffic WHERE granularity = 86400 AND bucket >= ?1 AND bucket < ?2 GROUP BY ua_class")
             traffic.bind(.integer(days.low), .integer(days.high))
             while try traffic.step() {
-                classes[traffic.text(0) ?? "", default: (0, 0, nil)].hits += traffic.int64(1)
-                classes[traffic.text(0) ?? "", default: (0, 0, nil)].bytes += traffic.int64(2)
+                let name = traffic.text(0) ?? ""
+                var entry = classes[name, default: (0, 0, nil)]
+                entry.hits += traffic.int64(1)
+                entry.bytes = entry.bytes.addingSaturated(traffic.int64(2))
+                classes[name] = entry
             }
             traffic.reset()
             let sketches = try database.prepare(
@@ -334,7 +337,7 @@ extension SQLiteStatsStore {
             var bot = bots[key] ?? Bot()
             bot.category = statement.text(2) ?? ""
             bot.hits += statement.int64(3)
-            bot.bytes += statement.int64(4)
+            bot.bytes = bot.bytes.addingSaturated(statement.int64(4))
             bot.clients = Self.union(bot.clients, statement.blob(5))
             bots[key] = bot
         }

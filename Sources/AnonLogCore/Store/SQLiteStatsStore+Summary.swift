@@ -23,13 +23,13 @@ extension SQLiteStatsStore {
         var bytes: Int64 = 0
         var staticRequests: Int64 = 0
         let traffic = try database.prepare(
-            "SELECT status_class, static, sum(hits), sum(bytes) FROM traffic WHERE granularity = ?1 AND bucket >= ?2 AND bucket < ?3 GROUP BY status_class, static")
+            "SELECT status_class, static, sum(hits), total(bytes) FROM traffic WHERE granularity = ?1 AND bucket >= ?2 AND bucket < ?3 GROUP BY status_class, static")
         traffic.bind(range.bindings)
         while try traffic.step() {
             let hits = traffic.int64(2)
             byClass[Int(traffic.int64(0))] += hits
             requests += hits
-            bytes += traffic.int64(3)
+            bytes = bytes.addingSaturated(traffic.int64(3))
             if traffic.int64(1) != 0 { staticRequests += hits }
         }
         traffic.reset()

@@ -45,7 +45,7 @@ extension SQLiteStatsStore {
 
             let traffic = try database.prepare(
                 """
-                SELECT bucket, status_class, ua_class, sum(hits), sum(bytes) FROM traffic
+                SELECT bucket, status_class, ua_class, sum(hits), total(bytes) FROM traffic
                 WHERE granularity = ?1 AND bucket >= ?2 AND bucket < ?3 GROUP BY bucket, status_class, ua_class
                 """)
             traffic.bind(range.bindings)
@@ -54,7 +54,7 @@ extension SQLiteStatsStore {
                 var row = steps[key] ?? Step()
                 let hits = traffic.int64(3)
                 row.values[index(.requests)] += hits
-                row.values[index(.bytes)] += traffic.int64(4)
+                row.values[index(.bytes)] = row.values[index(.bytes)].addingSaturated(traffic.int64(4))
                 let statusClasses: [TimelineMetric] = [.informational, .success, .redirection, .clientErrors, .serverErrors]
                 let statusClass = Int(traffic.int64(1))
                 if (1...5).contains(statusClass) { row.values[index(statusClasses[statusClass - 1])] += hits }

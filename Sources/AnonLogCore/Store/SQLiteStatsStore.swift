@@ -93,7 +93,7 @@ public final class SQLiteStatsStore: StatsStore {
                     granularity: granularity, bucket: floor(row.minute, granularity), userAgentClass: row.userAgentClass,
                     statusClass: row.statusClass, isStatic: row.isStatic)
                 traffic[key, default: (0, 0)].hits += row.hits
-                traffic[key, default: (0, 0)].bytes += row.bytes
+                traffic[key, default: (0, 0)].bytes = traffic[key, default: (0, 0)].bytes.addingSaturated(row.bytes)
             }
         }
         let trafficStatement = try database.prepare(

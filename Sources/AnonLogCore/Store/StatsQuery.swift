@@ -51,11 +51,14 @@ public struct StatsQuery: Sendable {
         return copy.withUTF8 { LogTimestamp.parseISO8601(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Parses a duration: a number followed by `s`, `m`, `h`, `d` or `w`, in seconds.
+    /// Parses a duration: a number followed by `s`, `m`, `h`, `d` or `w`, in seconds; at most
+    /// 10,000 years (longer ones are `nil`: they would overflow times computed from them).
     public static func duration(_ text: String) -> Int64? {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         guard let unit = text.last, let factor = units[unit], let number = Int64(text.dropLast()), number > 0 else { return nil }
-        return number * factor
+        let (seconds, overflow) = number.multipliedReportingOverflow(by: factor)
+        guard !overflow, seconds <= 10_000 * 366 * 86_400 else { return nil }
+        return seconds
     }
 }
 

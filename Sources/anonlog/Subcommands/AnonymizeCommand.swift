@@ -119,8 +119,9 @@ struct AnonymizeCommand: ParsableCommand {
         if !(0...32).contains(ipv4Mask) || !(0...128).contains(ipv6Mask) {
             throw ValidationError("--ipv4-mask must be 0 to 32 and --ipv6-mask 0 to 128")
         }
-        if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1")
+        if let threads, !(1...256).contains(threads) {
+            // Each worker holds chunks and caches of several MiB: thousands would exhaust memory.
+            throw ValidationError("--threads must be from 1 to 256")
         }
         if !(1...9).contains(gzipLevel) {
             throw ValidationError("--gzip-level must be 1 to 9")

@@ -70,4 +70,16 @@ struct KeyRecordTests {
         #expect(record.key(forEpoch: 100).map(bytes) == bytes(key))
         #expect(record.key(forEpoch: 103).map(bytes) == bytes(KeyRatchet.advance(key, steps: 3)))
     }
+
+    /// The chain keeps every 64th key on its way forwards and starts from those when a log
+    /// goes back: whatever the order of epochs, each gets the record's key for it.
+    @Test func theKeyChainGivesEachEpochTheRecordsKeyInAnyOrder() {
+        let record = KeyRecord(mode: .hmac, rotation: .daily, epoch: 100, key: key)
+        let chain = EpochKeyChain(record: record)
+        var generator = SeededGenerator(seed: 9)
+        let epochs = [99, 100, 101, 230, 164, 163, 165, 100, 99, 400, 228, 229, 227, 292, 291, 293, 105] + (0..<40).map { _ in Int64.random(in: 90..<420, using: &generator) }
+        for epoch in epochs {
+            #expect(chain.key(forEpoch: Int64(epoch)).map(bytes) == record.key(forEpoch: Int64(epoch)).map(bytes), "epoch \(epoch)")
+        }
+    }
 }
