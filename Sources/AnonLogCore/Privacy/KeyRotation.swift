@@ -48,10 +48,15 @@ public enum KeyRotation: String, Sendable, CaseIterable, Hashable {
     public func describe(epoch: Int64) -> String {
         switch self {
         case .none: return "all time"
-        case .daily: return String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(10))
-        case .weekly: return "week of " + String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(10))
-        case .monthly: return String(LogTimestamp.format(start(ofEpoch: epoch)).prefix(7))
+        case .daily: return Self.date(start(ofEpoch: epoch))
+        case .weekly: return "week of " + Self.date(start(ofEpoch: epoch))
+        case .monthly: return String(Self.date(start(ofEpoch: epoch)).dropLast(3))
         }
+    }
+
+    /// `2026-11-20` for a time that day (years past 9999 keep all their digits).
+    private static func date(_ seconds: Int64) -> String {
+        String(LogTimestamp.format(seconds).prefix { $0 != "T" })
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {

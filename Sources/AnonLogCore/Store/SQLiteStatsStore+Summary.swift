@@ -27,7 +27,9 @@ extension SQLiteStatsStore {
         traffic.bind(range.bindings)
         while try traffic.step() {
             let hits = traffic.int64(2)
-            byClass[Int(traffic.int64(0))] += hits
+            // anonlog writes 0 to 5; a store edited by other hands may hold anything.
+            let statusClass = Int(traffic.int64(0))
+            if byClass.indices.contains(statusClass) { byClass[statusClass] += hits }
             requests += hits
             bytes = bytes.addingSaturated(traffic.int64(3))
             if traffic.int64(1) != 0 { staticRequests += hits }

@@ -59,6 +59,14 @@ struct KeyRecordTests {
         #expect(bytes(KeyRatchet.advance(key, steps: 1)) == HMACSHA256(key: bytes(key)).authenticate(Array("anonlog/v1/ratchet".utf8)))
     }
 
+    /// Unix times reach past the year 9999 (`key shred` to a far date): years keep every digit.
+    @Test func epochsPastTheYear9999AreDescribedWithWholeDates() {
+        #expect(KeyRotation.daily.describe(epoch: 11_574_074) == "33658-09-27")
+        #expect(KeyRotation.monthly.describe(epoch: KeyRotation.monthly.epoch(at: 1_000_000_000_000)) == "33658-09")
+        #expect(KeyRotation.daily.latestEpoch == 2_932_896)
+        #expect(KeyRotation.daily.describe(epoch: KeyRotation.daily.latestEpoch) == "9999-12-31")
+    }
+
     @Test func aShortKeyStaysShort() {
         let short = SecretKey(bytes: [UInt8](repeating: 7, count: 16))!
         #expect(KeyRatchet.advance(short, steps: 3).count == 16)
