@@ -29,6 +29,20 @@ struct HostileInputTests {
         }
     }
 
+    /// A store edited by other hands: a status class anonlog never writes is left out.
+    @Test func aSummaryOfAStoreWithUnknownStatusClassesStillAnswers() throws {
+        let directory = try TemporaryDirectory()
+        let key = try directory.makeKey()
+        let log = directory.path("one.log")
+        try "1.2.3.4 - - [20/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let store = directory.path("s.db")
+        #expect(try AnonlogBinary.run(["--key-file", key, "--stats", store, "--quiet", log, "-o", "/dev/null"]).status == 0)
+        let edit = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('UPDATE traffic SET status_class = 9'); c.commit()"
+        #expect(try runPython(["-c", edit, store]).status == 0)
+        let result = try AnonlogBinary.run(["stats", "summary", "--since", "2026-11-01", "--stats", store])
+        #expect(result.status == 0, "\(result.status) \(result.error)")
+    }
+
     @Test func thresholdsTooLongToCountAreUsageErrors() throws {
         for threshold in ["http-crawl.interval=106751991168d", "http-crawl.interval=9223372036854776", "chat-duplicate-message.blackhole=106751991167d"] {
             let result = try AnonlogBinary.run(["--no-stats", "--threshold", threshold], input: Data())
