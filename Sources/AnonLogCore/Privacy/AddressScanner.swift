@@ -28,6 +28,9 @@ public struct AddressScanner {
     /// buffer. Reused across calls, so a scanner belongs to one thread.
     private var decoded: [UInt8] = []
     private var decodedOffsets: [Int] = []
+    /// ``ByteClass/table``, read once: each read of the global is a `swift_once` call (1% of a
+    /// plain run when it was read per run looked at).
+    private let byteClasses = ByteClass.table
 
     public init() {
         matches.reserveCapacity(64)
@@ -121,7 +124,7 @@ public struct AddressScanner {
         at trigger: Int, in base: UnsafePointer<UInt8>, count: Int, after index: Int,
         block: anonlog_byte_masks, blockStart: Int
     ) -> Int {
-        let table = ByteClass.table
+        let table = byteClasses
         let offset = trigger - blockStart
         // Back to the start of the trigger's run: the last byte below it that is no member.
         var start: Int
@@ -154,7 +157,7 @@ public struct AddressScanner {
     /// blocks) and returns the offset after what it looked at. Internal: the tests' byte-at-a-time
     /// reference scanner walks every run with it.
     mutating func walkRun(from start: Int, in base: UnsafePointer<UInt8>, count: Int) -> Int {
-        let table = ByteClass.table
+        let table = byteClasses
         var index = start
         let byteClass = table[Int(base[index])]
         if byteClass & ByteClass.runMember == 0 {
@@ -206,7 +209,7 @@ public struct AddressScanner {
         _ base: UnsafePointer<UInt8>, count: Int, from runStart: Int, to index: Int,
         separators: Int, colons: Int, doubleColon: Bool, spelling: AddressMatch.Spelling
     ) {
-        let table = ByteClass.table
+        let table = byteClasses
         // An address needs three dots (IPv4) or two colons (IPv6); most runs in a log line
         // (versions, decimals, "HTTP/1.1") have fewer and are passed over here.
         let dots = separators - colons
