@@ -174,6 +174,21 @@ struct ArchiveJobTests {
         #expect(try fixture.manifest.entries.first?.sourceDeletedAt == fixture.now)
     }
 
+    /// A file dated after 2262 (the end of 64-bit nanoseconds) overflowed when its time was
+    /// read and stopped every run; it is held at the bound and left for later (it is "new").
+    @Test func aSourceDatedAfter2262IsLeftForLaterWithoutStoppingTheRun() throws {
+        let fixture = try ArchiveFixture()
+        try fixture.addRawLog("access.log.1.gz", lines: ArchiveFixture.webLines("a", count: 5), age: Self.day)
+        try fixture.addRawLog("access.log.2.gz", lines: ArchiveFixture.webLines("b", count: 5), age: Self.day)
+        let future = fixture.source + "/access.log.2.gz"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 10_413_792_000)], ofItemAtPath: future)  // 2300-01-01
+        #expect(ArchiveFileSystem.status(future)?.modified == 9_223_372_035)
+        let report = ArchiveJob.run(try fixture.configuration(Self.policy), statistics: MemoryStatsSink())
+        #expect(report.exitStatus == 0)
+        #expect(try fixture.manifest.entries.count == 1)
+        #expect(FileManager.default.fileExists(atPath: future))
+    }
+
     @Test func aStoreThatAlreadyHasTheStatisticsIsNotAskedTwice() throws {
         let fixture = try ArchiveFixture()
         try fixture.addRawLog("access.log.1.gz", lines: ArchiveFixture.webLines("a", count: 5), age: Self.day)
