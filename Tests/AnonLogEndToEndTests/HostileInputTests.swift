@@ -43,6 +43,23 @@ struct HostileInputTests {
         #expect(result.status == 0, "\(result.status) \(result.error)")
     }
 
+    /// `--summary-json /dev/full` once replaced the device with a regular file when run as root
+    /// (Foundation's atomic write renames over it): a device is written, never replaced.
+    @Test func aSummaryToADeviceIsWrittenToItNotReplacingIt() throws {
+        let directory = try TemporaryDirectory()
+        let key = try directory.makeKey()
+        let log = directory.path("one.log")
+        try "1.2.3.4 - - [20/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let result = try AnonlogBinary.run(["--key-file", key, "--no-stats", "--quiet", "--summary-json", "/dev/full", log, "-o", "/dev/null"])
+        #expect(result.status == 74, "\(result.status) \(result.error)")
+        #expect(result.error.contains("/dev/full"), "\(result.error)")
+        var status = stat()
+        #expect(lstat("/dev/full", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "/dev/full is no longer a device")
+        let summary = directory.path("summary.json")
+        #expect(try AnonlogBinary.run(["--key-file", key, "--no-stats", "--quiet", "--summary-json", summary, log, "-o", "/dev/null"]).status == 0)
+        #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("\"lines\""))
+    }
+
     @Test func thresholdsTooLongToCountAreUsageErrors() throws {
         for threshold in ["http-crawl.interval=106751991168d", "http-crawl.interval=9223372036854776", "chat-duplicate-message.blackhole=106751991167d"] {
             let result = try AnonlogBinary.run(["--no-stats", "--threshold", threshold], input: Data())

@@ -135,6 +135,24 @@ public final class OutputFile {
         try syncDirectory(of: path)
     }
 
+    /// Writes `text` as the whole of `path`: a regular file is replaced only once the text is
+    /// durable, a device or pipe is written directly (never replaced, as an atomic
+    /// `Data.write` would replace `/dev/full` when run as root). For small reports.
+    ///
+    /// - Throws: ``AnonLogError`` as ``create(path:)`` and ``commit()`` do.
+    public static func write(_ text: String, to path: String) throws(AnonLogError) {
+        let file = try create(path: path)
+        var failure: AnonLogError?
+        Array(text.utf8).withUnsafeBytes { buffer in
+            do throws(AnonLogError) { try file.sink.write(buffer) } catch { failure = error }
+        }
+        if let failure {
+            file.abandon()
+            throw failure
+        }
+        try file.commit()
+    }
+
     /// Closes and removes the temporary file, leaving the target untouched; when appending,
     /// just closes (what was flushed stays). Calling it more than once is harmless.
     public func abandon() {

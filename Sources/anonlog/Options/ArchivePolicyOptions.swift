@@ -139,10 +139,10 @@ enum ArchiveReportPrinter {
         }
         if let reportJSON {
             do {
-                try Data(report.json.utf8).write(to: URL(fileURLWithPath: reportJSON), options: .atomic)
+                try OutputFile.write(report.json, to: reportJSON)
             } catch {
-                StandardError.print("anonlog: \(reportJSON): cannot write the report: \(error.localizedDescription)")
-                throw ExitCode(AnonLogError.Code.cannotCreateOutput.exitStatus)
+                StandardError.report(error)
+                throw ExitCode(error.code.exitStatus)
             }
         }
         if status != 0 { throw ExitCode(status) }

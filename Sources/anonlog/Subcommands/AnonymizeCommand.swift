@@ -170,10 +170,10 @@ struct AnonymizeCommand: ParsableCommand {
         }
         if let summaryJson {
             do {
-                try Data(report.json.utf8).write(to: URL(fileURLWithPath: summaryJson), options: .atomic)
+                try OutputFile.write(report.json, to: summaryJson)
             } catch {
-                StandardError.print("anonlog: \(summaryJson): cannot write the summary: \(error.localizedDescription)")
-                throw ExitCode(AnonLogError.Code.cannotCreateOutput.exitStatus)
+                StandardError.report(error)
+                throw ExitCode(error.code.exitStatus)
             }
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
