@@ -33,7 +33,7 @@ enum ArchiveFileSystem {
         // the last whole second inside instead of overflowing (one such file once stopped every
         // archive run).
         let bound: Int64 = 9_223_372_035
-        let modified = Int64(min(max(Int64(info.st_mtim.tv_sec), -bound), bound)) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        let modified = min(max(Int64(info.st_mtim.tv_sec), -bound), bound) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         return Status(
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modifiedNanoseconds: modified,
             isRegularFile: kind == S_IFREG, isDirectory: kind == S_IFDIR)
