@@ -72,11 +72,10 @@ public final class GeoDatabase: @unchecked Sendable {
         guard let nodeCount = number("node_count"), let recordSize = number("record_size"), [24, 28, 32].contains(recordSize),
             let ipVersion = number("ip_version"), ipVersion == 4 || ipVersion == 6
         else { throw invalid("incomplete metadata") }
-        // Bounded by the file first: a crafted node count must not overflow the product.
-        guard nodeCount <= metadataStart, recordSize * 2 / 8 * nodeCount + 16 <= metadataStart else {
-            throw invalid("the search tree is larger than the file")
-        }
+        // The node count is bounded by the file first, so a crafted one cannot overflow the size.
+        guard nodeCount <= metadataStart else { throw invalid("the search tree is larger than the file") }
         let treeSize = recordSize * 2 / 8 * nodeCount
+        guard treeSize + 16 <= metadataStart else { throw invalid("the search tree is larger than the file") }
         // IPv4 addresses live under ::/96 of an IPv6 tree.
         var node = 0
         if ipVersion == 6 {
