@@ -170,19 +170,19 @@ struct AnonymizationJobTests {
         let path = directory.path
         await #expect(processExitsWith: .exitCode(128 + SIGTERM)) { [path = path as String, first = first as String, fifo = fifo as String] in
             ShutdownRequest.installHandlers()
-            // Once the first input is in the temporary file, SIGTERM arrives; once its handler
-            // has run (on whichever thread), the second input (a FIFO the job is waiting to
-            // open) gets its writer.
+            // SIGTERM arrives only once the job has opened the second input (a FIFO) for
+            // reading, so the interruption always falls inside it, whatever the machine's load:
+            // a non-blocking open for writing fails with ENXIO until the FIFO has a reader.
+            // Then the late line is written and the FIFO closed.
             Thread.detachNewThread {
-                while !((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains(where: { name in
-                    name.hasPrefix(".anon.log.anonlog-")
-                        && ((try? FileManager.default.attributesOfItem(atPath: path + "/" + name)[.size] as? Int) ?? 0) > 0
-                }) {
+                var writer = open(fifo, O_WRONLY | O_NONBLOCK)
+                while writer < 0 && errno == ENXIO {
                     usleep(1_000)
+                    writer = open(fifo, O_WRONLY | O_NONBLOCK)
                 }
+                guard writer >= 0 else { exit(2) }
                 kill(getpid(), SIGTERM)
                 while !ShutdownRequest.isRequested { usleep(1_000) }
-                let writer = open(fifo, O_WRONLY)
                 _ = write(writer, "192.0.2.9 late\n", 15)
                 close(writer)
             }
