@@ -1,3 +1,4 @@
+import CAnonLogIntrinsics
 import Testing
 @testable import AnonLogCore
 
@@ -84,6 +85,30 @@ import Testing
             if Self.blockMatches(bytes) != Self.byteLoopMatches(bytes) {
                 failures += 1
                 if failures <= 5 { Issue.record("differs from the byte loop: \(bytes)") }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    /// The SIMD classifier and the byte loop that machines without SSE2 get must agree on every
+    /// byte value at every position of a block (so the byte loop is tested on x86 too).
+    @Test func simdClassesEqualTheByteLoopsForEveryByteValue() {
+        var generator = SeededGenerator(seed: 66)
+        var failures = 0
+        var block = [UInt8](repeating: 0, count: 64)
+        for round in 0..<4_096 {
+            for index in 0..<64 {
+                // The first 256 rounds put each byte value at every position; the rest are random.
+                block[index] = round < 256 ? UInt8((round + index) & 0xFF) : UInt8.random(in: 0...255, using: &generator)
+            }
+            let (simd, portable) = block.withUnsafeBufferPointer { buffer in
+                (anonlog_classify_full_block(buffer.baseAddress!), anonlog_classify_full_block_portable(buffer.baseAddress!))
+            }
+            let same = simd.members == portable.members && simd.dots == portable.dots
+                && simd.colons == portable.colons && simd.percents == portable.percents
+            if !same {
+                failures += 1
+                if failures <= 5 { Issue.record("classes differ for \(block)") }
             }
         }
         #expect(failures == 0)
