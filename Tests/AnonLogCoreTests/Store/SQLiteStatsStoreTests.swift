@@ -1,3 +1,4 @@
+import CAnonLogSQLite
 import Foundation
 import Testing
 
@@ -26,6 +27,30 @@ struct SQLiteStatsStoreTests {
         #expect(status.st_mode & 0o777 == 0o700)
         #expect(try SQLiteDatabase(path: path).queryText("PRAGMA user_version") == String(StatsSchema.version))
         #expect(try SQLiteDatabase(path: path).queryText("PRAGMA journal_mode") == "wal")
+    }
+
+    @Test func aNewStoreHasLargePagesAndAnOldOneKeepsItsOwn() throws {
+        let path = Self.temporaryPath()
+        _ = try SQLiteStatsStore(path: path)
+        #expect(try SQLiteDatabase(path: path).queryText("PRAGMA page_size") == String(SQLiteDatabase.pageSize))
+
+        // A store made with SQLite's default pages (by an earlier anonlog) is opened as it is.
+        let oldPath = Self.temporaryPath()
+        try StatsStoreLocation.createParentDirectory(of: oldPath)
+        let raw = try #require(Self.openWithDefaultPages(oldPath))
+        defer { sqlite3_close_v2(raw) }
+        #expect(sqlite3_exec(raw, "PRAGMA journal_mode=WAL; CREATE TABLE t (x)", nil, nil, nil) == SQLITE_OK)
+        let store = try SQLiteStatsStore(path: oldPath)
+        _ = try StatsHarness.record([StatsRecorderTests.lines], store: store)
+        let reopened = try SQLiteDatabase(path: oldPath)
+        #expect(try reopened.queryText("PRAGMA page_size") == "4096")
+        #expect(try reopened.queryText("SELECT count(*) > 0 FROM traffic") == "1")
+    }
+
+    private static func openWithDefaultPages(_ path: String) -> OpaquePointer? {
+        var handle: OpaquePointer?
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
+        return handle
     }
 
     @Test func aStoreOfAnEarlierSchemaIsMigratedKeepingItsRows() throws {
