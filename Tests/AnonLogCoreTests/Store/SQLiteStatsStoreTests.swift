@@ -47,6 +47,33 @@ struct SQLiteStatsStoreTests {
         #expect(try reopened.queryText("SELECT count(*) > 0 FROM traffic") == "1")
     }
 
+    /// The README's conversion of an old store to the new page size keeps its rows, and the
+    /// store records into it as before.
+    @Test func anOldStoreConvertedAsTheREADMESaysKeepsItsRowsAndTakesMore() throws {
+        let path = Self.temporaryPath()
+        try StatsStoreLocation.createParentDirectory(of: path)
+        let raw = try #require(Self.openWithDefaultPages(path))
+        #expect(sqlite3_exec(raw, "PRAGMA journal_mode=WAL", nil, nil, nil) == SQLITE_OK)
+        sqlite3_close_v2(raw)
+        _ = try StatsHarness.record([StatsRecorderTests.lines], store: try SQLiteStatsStore(path: path))
+        let daily = "SELECT sum(hits) FROM traffic WHERE granularity = 86400"
+        let before = try #require(try SQLiteDatabase(path: path).queryText(daily).flatMap { Int($0) })
+
+        let converting = try #require(Self.openWithDefaultPages(path))
+        let conversion = "PRAGMA journal_mode=DELETE; PRAGMA page_size=32768; VACUUM; PRAGMA journal_mode=WAL;"
+        #expect(sqlite3_exec(converting, conversion, nil, nil, nil) == SQLITE_OK)
+        sqlite3_close_v2(converting)
+
+        let converted = try SQLiteDatabase(path: path)
+        #expect(try converted.queryText("PRAGMA page_size") == "32768")
+        #expect(try converted.queryText("PRAGMA journal_mode") == "wal")
+        #expect(try converted.queryText(daily) == String(before))
+        // The same lines again are a replay (counted once); new lines are counted.
+        let later = (0..<100).map { Trace.request("192.0.2.\($0 % 10)", 3 * 86_400 + Double($0), "GET", "/later") }
+        _ = try StatsHarness.record([StatsRecorderTests.lines, later], store: try SQLiteStatsStore(path: path))
+        #expect(try converted.queryText(daily) == String(before + 100))
+    }
+
     private static func openWithDefaultPages(_ path: String) -> OpaquePointer? {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
