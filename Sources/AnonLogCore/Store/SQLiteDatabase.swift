@@ -59,7 +59,7 @@ final class SQLiteDatabase {
 
     /// The page size of new stores. Most rows carry sketches of 1 to 8 KiB, which spill into
     /// overflow pages of their own at SQLite's default 4 KiB: at 32 KiB they stay in their leaf
-    /// (a store 30% smaller), and an hour's commit makes a quarter as many writes (half the
+    /// (a store 30% smaller), and the commits write an eighth as many WAL frames (half the
     /// kernel time of a statistics run; Benchmarks/README.md has the measurements).
     static let pageSize = 32_768
 

@@ -56,6 +56,7 @@ struct SQLiteStatsStoreTests {
         #expect(sqlite3_exec(raw, "PRAGMA journal_mode=WAL", nil, nil, nil) == SQLITE_OK)
         sqlite3_close_v2(raw)
         _ = try StatsHarness.record([StatsRecorderTests.lines], store: try SQLiteStatsStore(path: path))
+        #expect(try SQLiteDatabase(path: path).queryText("PRAGMA page_size") == "4096")
         let daily = "SELECT sum(hits) FROM traffic WHERE granularity = 86400"
         let before = try #require(try SQLiteDatabase(path: path).queryText(daily).flatMap { Int($0) })
 
