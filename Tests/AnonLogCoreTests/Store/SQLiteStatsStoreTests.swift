@@ -61,12 +61,12 @@ struct SQLiteStatsStoreTests {
         let before = try #require(try SQLiteDatabase(path: path).queryText(daily).flatMap { Int($0) })
 
         let converting = try #require(Self.openWithDefaultPages(path))
-        let conversion = "PRAGMA journal_mode=DELETE; PRAGMA page_size=32768; VACUUM; PRAGMA journal_mode=WAL;"
+        let conversion = "PRAGMA journal_mode=DELETE; PRAGMA page_size=65536; VACUUM; PRAGMA journal_mode=WAL;"
         #expect(sqlite3_exec(converting, conversion, nil, nil, nil) == SQLITE_OK)
         sqlite3_close_v2(converting)
 
         let converted = try SQLiteDatabase(path: path)
-        #expect(try converted.queryText("PRAGMA page_size") == "32768")
+        #expect(try converted.queryText("PRAGMA page_size") == String(SQLiteDatabase.pageSize))
         #expect(try converted.queryText("PRAGMA journal_mode") == "wal")
         #expect(try converted.queryText(daily) == String(before))
         // The same lines again are a replay (counted once); new lines are counted.
