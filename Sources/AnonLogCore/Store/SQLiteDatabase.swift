@@ -61,7 +61,7 @@ final class SQLiteDatabase {
     /// (a minute's uniques: two dense 4 KiB sketches), which spill into overflow pages of their
     /// own when they exceed a quarter of a page: at 64 KiB every one stays in its leaf (a store
     /// a fifth smaller than at 4 KiB, 32 KiB still spilled the uniques), and the commits write
-    /// an eighth as many WAL frames (half the kernel time of a statistics run;
+    /// the same bytes in far fewer WAL frames (half the kernel time of a statistics run;
     /// Benchmarks/README.md has the measurements).
     static let pageSize = 65_536
 
