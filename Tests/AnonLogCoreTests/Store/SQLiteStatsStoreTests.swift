@@ -35,11 +35,7 @@ struct SQLiteStatsStoreTests {
         #expect(try SQLiteDatabase(path: path).queryText("PRAGMA page_size") == String(SQLiteDatabase.pageSize))
 
         // A store made with SQLite's default pages (by an earlier anonlog) is opened as it is.
-        let oldPath = Self.temporaryPath()
-        try StatsStoreLocation.createParentDirectory(of: oldPath)
-        let raw = try #require(Self.openWithDefaultPages(oldPath))
-        defer { sqlite3_close_v2(raw) }
-        #expect(sqlite3_exec(raw, "PRAGMA journal_mode=WAL; CREATE TABLE t (x)", nil, nil, nil) == SQLITE_OK)
+        let oldPath = try Self.storeFileWithDefaultPages()
         let store = try SQLiteStatsStore(path: oldPath)
         _ = try StatsHarness.record([StatsRecorderTests.lines], store: store)
         let reopened = try SQLiteDatabase(path: oldPath)
@@ -50,20 +46,14 @@ struct SQLiteStatsStoreTests {
     /// The README's conversion of an old store to the new page size keeps its rows, and the
     /// store records into it as before.
     @Test func anOldStoreConvertedAsTheREADMESaysKeepsItsRowsAndTakesMore() throws {
-        let path = Self.temporaryPath()
-        try StatsStoreLocation.createParentDirectory(of: path)
-        let raw = try #require(Self.openWithDefaultPages(path))
-        #expect(sqlite3_exec(raw, "PRAGMA journal_mode=WAL", nil, nil, nil) == SQLITE_OK)
-        sqlite3_close_v2(raw)
+        let path = try Self.storeFileWithDefaultPages()
         _ = try StatsHarness.record([StatsRecorderTests.lines], store: try SQLiteStatsStore(path: path))
         #expect(try SQLiteDatabase(path: path).queryText("PRAGMA page_size") == "4096")
         let daily = "SELECT sum(hits) FROM traffic WHERE granularity = 86400"
         let before = try #require(try SQLiteDatabase(path: path).queryText(daily).flatMap { Int($0) })
 
-        let converting = try #require(Self.openWithDefaultPages(path))
         let conversion = "PRAGMA journal_mode=DELETE; PRAGMA page_size=65536; VACUUM; PRAGMA journal_mode=WAL;"
-        #expect(sqlite3_exec(converting, conversion, nil, nil, nil) == SQLITE_OK)
-        sqlite3_close_v2(converting)
+        #expect(try Self.executeDirectly(conversion, on: path) == SQLITE_OK)
 
         let converted = try SQLiteDatabase(path: path)
         #expect(try converted.queryText("PRAGMA page_size") == String(SQLiteDatabase.pageSize))
@@ -75,10 +65,22 @@ struct SQLiteStatsStoreTests {
         #expect(try converted.queryText(daily) == String(before + 100))
     }
 
-    private static func openWithDefaultPages(_ path: String) -> OpaquePointer? {
+    /// A new WAL database file as an earlier anonlog made it: with SQLite's default page size.
+    private static func storeFileWithDefaultPages() throws -> String {
+        let path = temporaryPath()
+        try StatsStoreLocation.createParentDirectory(of: path)
+        #expect(try executeDirectly("PRAGMA journal_mode=WAL", on: path) == SQLITE_OK)
+        return path
+    }
+
+    /// Runs SQL through a plain connection, without the store's own settings.
+    private static func executeDirectly(_ sql: String, on path: String) throws -> Int32 {
         var handle: OpaquePointer?
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
-        return handle
+        defer { sqlite3_close_v2(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
+            throw AnonLogError(.cannotCreateOutput, "cannot open", location: .init(path: path))
+        }
+        return sqlite3_exec(handle, sql, nil, nil, nil)
     }
 
     @Test func aStoreOfAnEarlierSchemaIsMigratedKeepingItsRows() throws {
